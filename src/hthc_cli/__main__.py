@@ -1,0 +1,3 @@
+from hthc_cli.cli.main import run
+
+run()

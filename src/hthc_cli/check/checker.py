@@ -1,0 +1,42 @@
+"""Run every check on a workspace: load it, apply the rules, sort what was found."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hthc_cli.check.diagnostics import Diagnostic, Severity
+from hthc_cli.check.rules import RULES, CheckOptions
+from hthc_cli.workspace.loader import load_workspace, only_files
+from hthc_cli.workspace.model import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    workspace: Workspace
+    diagnostics: list[Diagnostic]
+    files: int
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def failed(self, strict: bool = False) -> bool:
+        worst = max((d.severity for d in self.diagnostics), default=None)
+        threshold = Severity.WARNING if strict else Severity.ERROR
+        return worst is not None and worst >= threshold
+
+
+def check_workspace(
+    root: Path, options: CheckOptions | None = None, only: Sequence[Path] = ()
+) -> CheckResult:
+    """Every problem of the workspace at `root`; with `only`, those located in those files."""
+    options = options or CheckOptions()
+    loaded = load_workspace(root)
+    diagnostics = loaded.diagnostics
+    for rule in RULES:
+        diagnostics.extend(rule(loaded.workspace, options))
+    if only:
+        diagnostics = only_files(diagnostics, only)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return CheckResult(loaded.workspace, diagnostics, len(loaded.workspace.files))

@@ -1,0 +1,215 @@
+"""One reporter per output format, chosen by name from `REPORTERS`.
+
+Reporters turn a `CheckResult` into text; the CLI decides where it goes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from hthc_cli import __version__
+from hthc_cli.check.checker import CheckResult
+from hthc_cli.check.diagnostics import CODES, Diagnostic, Severity
+
+DOCS_URL = "https://github.com/healthtechhub/hthc/blob/main/docs/checks.md"
+
+
+class Reporter:
+    name: ClassVar[str]
+
+    def __init__(self, color: bool = False) -> None:
+        self.color = color
+
+    def report(self, result: CheckResult) -> str:
+        raise NotImplementedError
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary_line(result: CheckResult) -> str:
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    infos = result.count(Severity.INFO)
+    checked = _plural(result.files, "file") + " checked"
+    if not result.diagnostics:
+        return f"{checked}: no problems found."
+    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    if infos:
+        parts.append(f"{infos} info")
+    return f"{checked}: " + ", ".join(parts) + "."
+
+
+class TextReporter(Reporter):
+    name = "text"
+    _COLORS: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"
+    }
+
+    def paint(self, text: str, style: str) -> str:
+        return f"{style}{text}\x1b[0m" if self.color else text
+
+    def report(self, result: CheckResult) -> str:
+        lines = [self.line(d) for d in result.diagnostics]
+        lines.append(self.paint(summary_line(result), "\x1b[1m"))
+        return "\n".join(lines) + "\n"
+
+    def line(self, d: Diagnostic) -> str:
+        where = self.paint(str(d.location), "\x1b[1m")
+        severity = self.paint(d.severity.label, self._COLORS[d.severity])
+        out = f"{where}: {severity} {d.code} {d.message} [{d.name}]"
+        if d.hint:
+            out += "\n    " + self.paint("hint: ", "\x1b[2m") + d.hint
+        for other in d.related:
+            out += f"\n    see also: {other}"
+        return out
+
+
+def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.label,
+        "path": d.location.path,
+        "line": d.location.line,
+        "column": d.location.column,
+        "message": d.message,
+        "hint": d.hint,
+        "related": [
+            {"path": r.path, "line": r.line, "column": r.column} for r in d.related
+        ],
+    }
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def report(self, result: CheckResult) -> str:
+        payload = {
+            "version": 1,
+            "tool": {"name": "hthc", "version": __version__},
+            "summary": {
+                "files": result.files,
+                "errors": result.count(Severity.ERROR),
+                "warnings": result.count(Severity.WARNING),
+                "info": result.count(Severity.INFO),
+            },
+            "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _gh_escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+class GithubReporter(Reporter):
+    """Workflow commands, one annotation per diagnostic."""
+
+    name = "github"
+    _LEVELS: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"
+    }
+
+    def report(self, result: CheckResult) -> str:
+        lines = []
+        for d in result.diagnostics:
+            loc = d.location
+            title = _gh_escape(f"{d.code} {d.name}", prop=True)
+            message = d.message + (f"\n{d.hint}" if d.hint else "")
+            lines.append(
+                f"::{self._LEVELS[d.severity]} file={_gh_escape(loc.path, True)},"
+                f"line={loc.line},col={loc.column},title={title}::{_gh_escape(message)}"
+            )
+        lines.append(summary_line(result))
+        return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def step_summary(result: CheckResult) -> str:
+        """The full list as Markdown, since GitHub shows only a few annotations per step."""
+        out = ["## hthc check", "", summary_line(result), ""]
+        if result.diagnostics:
+            out += ["| Where | Severity | Code | Message |", "|---|---|---|---|"]
+            for d in result.diagnostics:
+                message = d.message + (f" ({d.hint})" if d.hint else "")
+                cell = message.replace("|", "\\|").replace("\n", " ")
+                out.append(
+                    f"| `{d.location}` | {d.severity.label} | {d.code} {d.name} | {cell} |"
+                )
+        return "\n".join(out) + "\n"
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0, for code-scanning dashboards."""
+
+    name = "sarif"
+    _LEVELS: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"
+    }
+
+    def report(self, result: CheckResult) -> str:
+        used = sorted({d.code for d in result.diagnostics})
+        rules = [
+            {
+                "id": code,
+                "name": CODES[code].name,
+                "shortDescription": {"text": CODES[code].summary},
+                "help": {"text": CODES[code].fix},
+                "helpUri": f"{DOCS_URL}#{code.lower()}",
+                "defaultConfiguration": {"level": self._LEVELS[CODES[code].severity]},
+            }
+            for code in used
+        ]
+        index = {code: i for i, code in enumerate(used)}
+        results = []
+        for d in result.diagnostics:
+            item: dict[str, object] = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": self._LEVELS[d.severity],
+                "message": {"text": d.message + (f" Hint: {d.hint}" if d.hint else "")},
+                "locations": [_sarif_location(d.location.path, d.location.line,
+                                              d.location.column)],
+            }
+            if d.related:
+                item["relatedLocations"] = [
+                    {"id": i, **_sarif_location(r.path, r.line, r.column)}
+                    for i, r in enumerate(d.related)
+                ]
+            results.append(item)
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "hthc",
+                            "version": __version__,
+                            "informationUri": DOCS_URL,
+                            "rules": rules,
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+        return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sarif_location(path: str, line: int, column: int) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": path.replace("\\", "/")},
+            "region": {"startLine": line, "startColumn": column},
+        }
+    }
+
+
+REPORTERS: dict[str, type[Reporter]] = {
+    cls.name: cls for cls in (TextReporter, JsonReporter, GithubReporter, SarifReporter)
+}

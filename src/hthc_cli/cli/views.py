@@ -1,0 +1,205 @@
+"""Reading the workspace from the terminal: the rows and items behind list, show, coverage."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hthc_cli.check.diagnostics import Severity
+from hthc_cli.errors import UsageError
+from hthc_cli.workspace.loader import find_workspace, load_workspace
+from hthc_cli.workspace.model import Position, Recommendation, Workspace
+from hthc_cli.workspace.schema import Text
+
+Row = dict[str, Any]
+
+
+def load(workspace: Path | None) -> Workspace:
+    loaded = load_workspace(find_workspace(explicit=workspace))
+    errors = sum(1 for d in loaded.diagnostics if d.severity == Severity.ERROR)
+    if errors:
+        sys.stderr.write(
+            f"hthc: the workspace has {errors} error(s); what is shown may be incomplete. "
+            "Run 'hthc check' to see them.\n"
+        )
+    return loaded.workspace
+
+
+def _all(text: Text | None, languages: tuple[str, ...]) -> dict[str, str] | str | None:
+    if text is None:
+        return None
+    if text.common is not None:
+        return str(text.common.value)
+    return {lang: str(text.by_language[lang].value) for lang in languages
+            if lang in text.by_language}
+
+
+def list_rows(ws: Workspace, kind: str, lang: str) -> list[Row]:
+    if kind == "recommendations":
+        return [
+            {"id": r.id, "source": r.source.id, "title": r.title.any(lang),
+             "wording": r.wording, "positions": len(ws.positions_addressing(r.id))}
+            for r in ws.recommendations.values()
+        ]
+    if kind == "positions":
+        return [
+            {"id": p.id, "stance": p.stance, "status": p.status, "title": p.title.any(lang),
+             "addresses": ", ".join(a.value for a in p.addresses)}
+            for p in ws.positions.values()
+        ]
+    return [
+        {"id": r.id, "source": r.source.value if r.source else "", "title": r.title.any(lang),
+         "date": r.date.isoformat(), "deadline": r.hearing.deadline.isoformat(),
+         "positions": len(r.general) + len(ws.specific_positions(r))}
+        for r in ws.responses.values()
+    ]
+
+
+def coverage_rows(ws: Workspace, source_id: str | None, lang: str) -> list[Row]:
+    if source_id is not None and source_id not in ws.sources:
+        raise UsageError(f"no source '{source_id}'" + _did_you_mean(source_id, ws.sources))
+    sources = [ws.sources[source_id]] if source_id else list(ws.sources.values())
+    rows = []
+    for source in sources:
+        for rec in source.recommendations:
+            positions = ws.positions_addressing(rec.id)
+            rows.append({
+                "source": source.id,
+                "recommendation": rec.id,
+                "title": rec.title.any(lang),
+                "stances": ", ".join(sorted({p.stance for p in positions})) or "—",
+                "positions": ", ".join(p.id for p in positions) or "—",
+            })
+    return rows
+
+
+def _did_you_mean(value: str, candidates: Any) -> str:
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def item_view(ws: Workspace, item_id: str) -> Row:
+    langs = ws.languages
+    rec = ws.recommendations.get(item_id)
+    if rec is not None:
+        return _recommendation(ws, rec)
+    position = ws.positions.get(item_id)
+    if position is not None:
+        return _position(ws, position)
+    response = ws.responses.get(item_id)
+    if response is not None:
+        return {
+            "kind": "response", "id": response.id,
+            "file": str(response.record.loc),
+            "source": response.source.value if response.source else None,
+            "title": _all(response.title, langs),
+            "authority": _all(response.hearing.authority, langs),
+            "deadline": response.hearing.deadline.isoformat(),
+            "date": response.date.isoformat(),
+            "general": [r.value for r in response.general],
+            "specific": [p.id for p in ws.specific_positions(response)],
+        }
+    source = ws.sources.get(item_id)
+    if source is not None:
+        return {
+            "kind": "source", "id": source.id, "file": str(source.record.loc),
+            "title": _all(source.title, langs), "publisher": _all(source.publisher, langs),
+            "url": source.url,
+            "recommendations": [r.id for r in source.recommendations],
+        }
+    ref = ws.references.get(item_id)
+    if ref is not None:
+        return {
+            "kind": "reference", "key": ref.key, "file": str(ref.record.loc),
+            "title": _all(ref.title, langs), "author": _all(ref.author, langs),
+            "year": ref.year, "url": ref.url,
+        }
+    known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references]
+    raise UsageError(f"no item with the id '{item_id}'" + _did_you_mean(item_id, known))
+
+
+def _recommendation(ws: Workspace, rec: Recommendation) -> Row:
+    langs = ws.languages
+    return {
+        "kind": "recommendation", "id": rec.id, "file": str(rec.record.loc),
+        "source": rec.source.id, "label": _all(rec.label, langs),
+        "title": _all(rec.title, langs), "wording": rec.wording, "url": rec.url,
+        "text": _all(rec.text, langs),
+        "addressed_by": [
+            {"id": p.id, "stance": p.stance, "status": p.status}
+            for p in ws.positions_addressing(rec.id)
+        ],
+    }
+
+
+def _position(ws: Workspace, p: Position) -> Row:
+    langs = ws.languages
+    used_by = [
+        r.id for r in ws.responses.values()
+        if any(g.value == p.id for g in r.general) or p in ws.specific_positions(r)
+    ]
+    return {
+        "kind": "position", "id": p.id, "file": str(p.record.loc),
+        "title": _all(p.title, langs), "stance": p.stance, "status": p.status,
+        "owner": p.owner,
+        "addresses": [
+            {"id": a.value,
+             "title": ws.recommendations[a.value].title.any(langs[0])
+             if a.value in ws.recommendations else None}
+            for a in p.addresses
+        ],
+        "summary": _all(p.summary, langs), "argument": _all(p.argument, langs),
+        "proposals": [_all(t, langs) for t in p.proposals],
+        "used_by": used_by,
+    }
+
+
+def emit_table(rows: list[Row], fmt: str, title: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in rows[0] if rows else ("id",):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    Console().print(table)
+
+
+def emit_item(item: Row, fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    console.print(f"[bold]{escape(item['id'] if 'id' in item else item['key'])}[/bold] "
+                  f"({item['kind']}, {escape(item['file'])})")
+    for key, value in item.items():
+        if key in ("id", "key", "kind", "file") or value in (None, [], {}):
+            continue
+        console.print(f"[bold cyan]{key}[/bold cyan]")
+        for line in _lines(value):
+            console.print("  " + escape(line), highlight=False)
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        if set(value) <= {"id", "title", "stance", "status"}:
+            return [" · ".join(str(v) for v in value.values() if v)]
+        out = []
+        for key, inner in value.items():
+            text = str(inner).strip().splitlines() or [""]
+            out.append(f"[{key}] {text[0]}")
+            out += ["     " + line for line in text[1:]]
+        return out
+    if isinstance(value, list):
+        return [line for item in value for line in _lines(item)]
+    return str(value).strip().splitlines()

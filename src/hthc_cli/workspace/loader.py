@@ -1,0 +1,244 @@
+"""Find a workspace and load every file of it into a `Workspace`, collecting diagnostics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hthc_cli.check.diagnostics import Diagnostic, Location
+from hthc_cli.errors import UsageError, WorkspaceNotFound
+from hthc_cli.workspace.model import (
+    Organisation,
+    Position,
+    Recommendation,
+    Reference,
+    Response,
+    Source,
+    Workspace,
+    text_field,
+)
+from hthc_cli.workspace.schema import (
+    LANGUAGE_PATTERN,
+    POSITIONS_FILE,
+    RECOMMENDATIONS_FILE,
+    REFERENCES_FILE,
+    RESPONSE,
+    WORKSPACE,
+    IdRef,
+    Record,
+    Spec,
+    Validator,
+)
+from hthc_cli.workspace.source import SourceFile, YMap, YScalar, YSeq, read_source
+
+CONFIG = "hthc.yaml"
+FOLDERS = ("recommendations", "positions", "responses")
+REFERENCES = "references.yaml"
+DEFAULT_LANGUAGES = ("da", "en")
+
+
+def find_workspace(start: Path | None = None, explicit: Path | None = None) -> Path:
+    """The workspace folder: `explicit`, or the nearest folder with hthc.yaml upwards."""
+    if explicit is not None:
+        if not explicit.is_dir():
+            raise UsageError(f"--workspace {explicit}: no such folder")
+        if not (explicit / CONFIG).is_file():
+            raise WorkspaceNotFound(
+                f"{explicit} is not an hthc workspace: it has no {CONFIG}"
+            )
+        return explicit.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG).is_file():
+            return folder
+    raise WorkspaceNotFound(
+        f"no {CONFIG} in {here} or any folder above it; run hthc inside a workspace "
+        "or pass --workspace DIR"
+    )
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+    )
+
+
+@dataclass(slots=True)
+class Loaded:
+    workspace: Workspace
+    diagnostics: list[Diagnostic]
+
+
+def load_workspace(root: Path) -> Loaded:
+    """Read every file of the workspace at `root`; never raises for bad content."""
+    diagnostics: list[Diagnostic] = []
+    files: dict[str, SourceFile] = {}
+
+    def read(path: Path) -> SourceFile | None:
+        source = read_source(path, _display(path), diagnostics)
+        if source is not None:
+            files[source.display] = source
+        return source
+
+    config = read(root / CONFIG)
+    languages = _languages(config, diagnostics)
+    validator = Validator(languages, diagnostics)
+    config_record = _root_record(config, validator, WORKSPACE, CONFIG)
+    organisation_record = config_record.get("organisation") if config_record else None
+    organisation = Organisation.from_record(
+        organisation_record if isinstance(organisation_record, Record)
+        else Record(Location(_display(root / CONFIG)), {}, {}, {})
+    )
+    ws = Workspace(
+        root, organisation, languages,
+        config_record.get("reference_doc") if config_record else None,
+        config_record.get("templates") if config_record else None,
+    )
+    ids = _IdTable(diagnostics)
+
+    for path in _yaml_files(root / "recommendations"):
+        source_file = read(path)
+        record = _root_record(source_file, validator, RECOMMENDATIONS_FILE, "recommendations")
+        if record is None or source_file is None:
+            continue
+        source_record = record.get("source")
+        if not isinstance(source_record, Record):
+            continue
+        source_id = source_record.get("id")
+        source = Source(
+            source_id.value if isinstance(source_id, IdRef) else path.stem,
+            text_field(source_record, "title"), text_field(source_record, "publisher"),
+            source_record.get("published"), source_record.get("url"), source_record,
+            source_file,
+        )
+        if isinstance(source_id, IdRef) and ids.claim(source_id, "source"):
+            ws.sources[source.id] = source
+        for item in record.get("recommendations") or ():
+            item_id = item.get("id")
+            wording = item.get("wording")
+            rec = Recommendation(
+                item_id.value if isinstance(item_id, IdRef) else "",
+                item.get("label"), text_field(item, "title"), text_field(item, "text"),
+                wording if isinstance(wording, str) else "paraphrase", item.get("url"),
+                source, item,
+            )
+            source.recommendations.append(rec)
+            if isinstance(item_id, IdRef) and ids.claim(item_id, "recommendation"):
+                ws.recommendations[rec.id] = rec
+
+    for path in _yaml_files(root / "positions"):
+        source_file = read(path)
+        record = _root_record(source_file, validator, POSITIONS_FILE, "positions")
+        if record is None or source_file is None:
+            continue
+        for item in record.get("positions") or ():
+            item_id = item.get("id")
+            position = Position.from_record(item, source_file)
+            if isinstance(item_id, IdRef) and ids.claim(item_id, "position"):
+                ws.positions[position.id] = position
+
+    references_path = root / REFERENCES
+    if references_path.is_file():
+        references_file = read(references_path)
+        record = _root_record(references_file, validator, REFERENCES_FILE, "references")
+        keys = _IdTable(diagnostics)
+        for item in (record.get("references") or ()) if record else ():
+            key = item.get("key")
+            if isinstance(key, IdRef) and keys.claim(key, "reference key"):
+                ws.references[key.value] = Reference.from_record(item)
+
+    for path in _yaml_files(root / "responses"):
+        source_file = read(path)
+        record = _root_record(source_file, validator, RESPONSE, "response")
+        if record is None or source_file is None:
+            continue
+        item_id = record.get("id")
+        response = Response.from_record(record, source_file)
+        if isinstance(item_id, IdRef) and ids.claim(item_id, "response"):
+            ws.responses[response.id] = response
+
+    ws.texts = validator.texts
+    ws.files = files
+    return Loaded(ws, diagnostics)
+
+
+def _root_record(
+    source: SourceFile | None, validator: Validator, spec: Spec, what: str
+) -> Record | None:
+    if source is None:
+        return None
+    if source.root is None:
+        if source.text.strip() and not _only_comments(source.text):
+            return None  # a syntax error, already reported
+        validator.diagnostics.append(
+            Diagnostic.make("HTHC009", Location(source.display), f"the {what} file is empty",
+                            hint="add content, or delete the file")
+        )
+        return None
+    return validator.record(source.root, spec, f"a {what} file")
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _languages(config: SourceFile | None, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+    """Languages come first: every text elsewhere is checked against them."""
+    if config is None or not isinstance(config.root, YMap):
+        return DEFAULT_LANGUAGES
+    node = config.root.items.get("languages")
+    if not isinstance(node, YSeq):
+        return DEFAULT_LANGUAGES
+    found: list[str] = []
+    for item in node.items:
+        if (isinstance(item, YScalar) and isinstance(item.value, str)
+                and LANGUAGE_PATTERN.match(item.value) and item.value not in found):
+            found.append(item.value)
+    if not found and node.items == []:
+        diagnostics.append(
+            Diagnostic.make("HTHC109", node.loc, "'languages' is empty",
+                            hint="list at least one language, e.g. [da, en]")
+        )
+    return tuple(found) or DEFAULT_LANGUAGES
+
+
+class _IdTable:
+    """Ids claimed so far, to report a duplicate at both places."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.seen: dict[str, tuple[IdRef, str]] = {}
+        self.diagnostics = diagnostics
+
+    def claim(self, ref: IdRef, kind: str) -> bool:
+        first = self.seen.get(ref.value)
+        if first is None:
+            self.seen[ref.value] = (ref, kind)
+            return True
+        first_ref, first_kind = first
+        self.diagnostics.append(
+            Diagnostic.make(
+                "HTHC201", ref.loc,
+                f"the id '{ref.value}' is already used by a {first_kind} at {first_ref.loc}",
+                hint="ids are unique across the workspace: rename one of them",
+                related=(first_ref.loc,),
+            )
+        )
+        return False
+
+
+def only_files(diagnostics: Iterable[Diagnostic], paths: Iterable[Path]) -> list[Diagnostic]:
+    """The diagnostics located in `paths` (what pre-commit passes)."""
+    wanted = {_display(p.resolve()) for p in paths}
+    return [d for d in diagnostics if d.location.path in wanted]

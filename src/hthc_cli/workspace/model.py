@@ -1,0 +1,239 @@
+"""The workspace as typed objects, each keeping the `Record` it was read from.
+
+A value that was missing or invalid in the file gets a neutral default here; the loader has
+already reported it, and rendering refuses a workspace with errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hthc_cli.workspace.schema import IdRef, Record, Text
+from hthc_cli.workspace.source import SourceFile, YScalar
+
+
+def text_field(record: Record, key: str) -> Text:
+    value = record.get(key)
+    return value if isinstance(value, Text) else Text(record.nodes.get(key) or _EMPTY)
+
+
+def _opt_text(record: Record, key: str) -> Text | None:
+    value = record.get(key)
+    return value if isinstance(value, Text) else None
+
+
+def _str(record: Record, key: str, default: str = "") -> str:
+    value = record.get(key)
+    if isinstance(value, IdRef):
+        return value.value
+    return str(value) if value is not None else default
+
+
+def _opt_str(record: Record, key: str) -> str | None:
+    value = record.get(key)
+    return None if value is None else str(value)
+
+
+def _date(record: Record, key: str) -> date:
+    value = record.get(key)
+    return value if isinstance(value, date) else date.min
+
+
+def _refs(record: Record, key: str) -> list[IdRef]:
+    value = record.get(key)
+    return list(value) if isinstance(value, list) else []
+
+
+def _record(record: Record, key: str) -> Record:
+    value = record.get(key)
+    return value if isinstance(value, Record) else Record(record.loc, {}, {}, {})
+
+
+_EMPTY: Any = YScalar(None, None, 0, 0)  # type: ignore[arg-type]
+
+
+@dataclass(slots=True)
+class Organisation:
+    name: Text
+    short_name: str | None
+    website: str | None
+    address: Text | None
+    email: str | None
+    phone: str | None
+    cvr: str | None
+
+    @classmethod
+    def from_record(cls, r: Record) -> Organisation:
+        return cls(text_field(r, "name"), _opt_str(r, "short_name"), _opt_str(r, "website"),
+                   _opt_text(r, "address"), _opt_str(r, "email"), _opt_str(r, "phone"),
+                   _opt_str(r, "cvr"))
+
+
+@dataclass(slots=True)
+class Source:
+    id: str
+    title: Text
+    publisher: Text
+    published: date
+    url: str | None
+    record: Record
+    file: SourceFile
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Recommendation:
+    id: str
+    label: Text | None
+    title: Text
+    text: Text
+    wording: str
+    url: str | None
+    source: Source
+    record: Record
+
+    @property
+    def paraphrase(self) -> bool:
+        return self.wording != "verbatim"
+
+
+@dataclass(slots=True)
+class Position:
+    id: str
+    title: Text
+    stance: str
+    addresses: list[IdRef]
+    summary: Text
+    argument: Text
+    proposals: list[Text]
+    status: str
+    owner: str | None
+    record: Record
+    file: SourceFile
+
+    @classmethod
+    def from_record(cls, r: Record, file: SourceFile) -> Position:
+        proposals = r.get("proposals")
+        return cls(_str(r, "id"), text_field(r, "title"), _str(r, "stance", "neutral"),
+                   _refs(r, "addresses"), text_field(r, "summary"), text_field(r, "argument"),
+                   list(proposals) if isinstance(proposals, list) else [],
+                   _str(r, "status", "draft"), _opt_str(r, "owner"), r, file)
+
+
+@dataclass(slots=True)
+class Reference:
+    key: str
+    title: Text
+    author: Text | None
+    year: int | str | None
+    publisher: Text | None
+    url: str | None
+    accessed: date | None
+    note: Text | None
+    record: Record
+
+    @classmethod
+    def from_record(cls, r: Record) -> Reference:
+        accessed = r.get("accessed")
+        return cls(_str(r, "key"), text_field(r, "title"), _opt_text(r, "author"), r.get("year"),
+                   _opt_text(r, "publisher"), _opt_str(r, "url"),
+                   accessed if isinstance(accessed, date) else None, _opt_text(r, "note"), r)
+
+
+@dataclass(slots=True)
+class Hearing:
+    authority: Text
+    case_number: str | None
+    deadline: date
+    url: str | None
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    role: Text | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class Response:
+    id: str
+    source: IdRef | None
+    title: Text
+    hearing: Hearing
+    date: date
+    introduction: Text
+    general: list[IdRef]
+    specific: list[IdRef] | None
+    closing: Text
+    signatory: Person
+    contact: Person
+    template: str | None
+    language: str | None
+    record: Record
+    file: SourceFile
+
+    @classmethod
+    def from_record(cls, r: Record, file: SourceFile) -> Response:
+        h = _record(r, "hearing")
+        s = _record(r, "signatory")
+        c = _record(r, "contact")
+        source = r.get("source")
+        specific = r.get("specific")
+        return cls(
+            _str(r, "id"), source if isinstance(source, IdRef) else None, text_field(r, "title"),
+            Hearing(text_field(h, "authority"), _opt_str(h, "case_number"), _date(h, "deadline"),
+                    _opt_str(h, "url")),
+            _date(r, "date"), text_field(r, "introduction"), _refs(r, "general"),
+            list(specific) if isinstance(specific, list) else None, text_field(r, "closing"),
+            Person(_str(s, "name"), _opt_text(s, "role")),
+            Person(_str(c, "name"), None, _opt_str(c, "email"), _opt_str(c, "phone")),
+            _opt_str(r, "template"), _opt_str(r, "language"), r, file,
+        )
+
+
+@dataclass(slots=True)
+class Workspace:
+    root: Path
+    organisation: Organisation
+    languages: tuple[str, ...]
+    reference_doc: str | None
+    templates: str | None
+    sources: dict[str, Source] = field(default_factory=dict)
+    recommendations: dict[str, Recommendation] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    responses: dict[str, Response] = field(default_factory=dict)
+    texts: list[tuple[Text, bool]] = field(default_factory=list)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def item(self, item_id: str) -> Recommendation | Position | None:
+        return self.recommendations.get(item_id) or self.positions.get(item_id)
+
+    def positions_addressing(self, rec_id: str) -> list[Position]:
+        return [p for p in self.positions.values() if any(a.value == rec_id for a in p.addresses)]
+
+    def specific_positions(self, response: Response) -> list[Position]:
+        """The response's specific positions: as listed, or all on its source in order."""
+        if response.specific is not None:
+            return [self.positions[r.value] for r in response.specific
+                    if r.value in self.positions]
+        source = self.sources.get(response.source.value) if response.source else None
+        if source is None:
+            return []
+        general = {r.value for r in response.general}
+        order = {rec.id: i for i, rec in enumerate(source.recommendations)}
+        chosen = [
+            p for p in self.positions.values()
+            if p.id not in general and any(a.value in order for a in p.addresses)
+        ]
+        chosen.sort(key=lambda p: min(order.get(a.value, len(order)) for a in p.addresses))
+        return chosen

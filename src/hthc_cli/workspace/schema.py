@@ -1,0 +1,529 @@
+"""The workspace format as data: one table of fields per kind of file.
+
+The same table validates files (with located diagnostics) and is written out as JSON Schema
+for editors (`hthc schema`), so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from hthc_cli.check.diagnostics import Diagnostic, Location
+from hthc_cli.workspace.source import InvalidScalar, YMap, YNode, YScalar, YSeq, scalar_kind
+
+Kind = Literal[
+    "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
+    "year", "languages", "texts", "object", "objects",
+]
+
+ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
+LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*\Z")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    required: bool = False
+    description: str = ""
+    choices: tuple[str, ...] = ()
+    spec: Spec | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """The keys one mapping may hold."""
+
+    title: str
+    fields: dict[str, Field]
+    open: bool = False
+
+
+@dataclass(slots=True)
+class Text:
+    """A human text: one string for every language, or a string per language."""
+
+    node: YNode
+    common: YScalar | None = None
+    by_language: dict[str, YScalar] = field(default_factory=dict)
+
+    def get(self, language: str) -> str | None:
+        if self.common is not None:
+            return str(self.common.value)
+        scalar = self.by_language.get(language)
+        return None if scalar is None else str(scalar.value)
+
+    def scalars(self) -> list[tuple[str | None, YScalar]]:
+        if self.common is not None:
+            return [(None, self.common)]
+        return list(self.by_language.items())
+
+    def any(self, preferred: str) -> str:
+        """The text in `preferred`, else in any language it has (for listings)."""
+        value = self.get(preferred)
+        if value is not None:
+            return value
+        for scalar in self.by_language.values():
+            return str(scalar.value)
+        return ""
+
+
+@dataclass(slots=True)
+class Record:
+    """A validated mapping: its values (converted) and where each came from."""
+
+    loc: Location
+    values: dict[str, Any]
+    locs: dict[str, Location]
+    nodes: dict[str, YNode]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@dataclass(slots=True)
+class IdRef:
+    value: str
+    loc: Location
+
+
+STANCES = ("support", "support-with-reservations", "oppose", "neutral", "new-proposal")
+STATUSES = ("draft", "review", "approved")
+WORDINGS = ("verbatim", "paraphrase")
+
+ORGANISATION = Spec(
+    "organisation",
+    {
+        "name": Field("text", True, "The organisation's full name."),
+        "short_name": Field("string", False, "Its abbreviation, e.g. HTHC."),
+        "website": Field("url", False, "Its website."),
+        "address": Field("text", False, "Postal address, shown in the letterhead."),
+        "email": Field("email", False, "General email address."),
+        "phone": Field("string", False, "General phone number."),
+        "cvr": Field("string", False, "Danish company registration number (CVR)."),
+    },
+)
+WORKSPACE = Spec(
+    "hthc.yaml",
+    {
+        "organisation": Field("object", True, "Who sends the responses.", spec=ORGANISATION),
+        "languages": Field(
+            "languages", True, "Language codes of the texts; the first is the default."
+        ),
+        "reference_doc": Field(
+            "string", False, "A .docx whose styles, page setup and letterhead are used."
+        ),
+        "templates": Field("string", False, "Folder of templates overriding the built-in ones."),
+    },
+)
+SOURCE = Spec(
+    "source",
+    {
+        "id": Field("id", True, "Unique id of the document under consultation."),
+        "title": Field("text", True, "Its title."),
+        "publisher": Field("text", True, "Who published it."),
+        "published": Field("date", True, "Publication date, YYYY-MM-DD."),
+        "url": Field("url", False, "Where it can be read."),
+    },
+)
+RECOMMENDATION = Spec(
+    "recommendation",
+    {
+        "id": Field("id", True, "Unique id, e.g. SSK-2024-DIGI."),
+        "label": Field("text", False, "Its number or heading in the source."),
+        "title": Field("text", True, "Short title."),
+        "text": Field("markdown", True, "What it says (Markdown)."),
+        "wording": Field(
+            "enum", True, "Whether `text` is the source's exact words.", choices=WORDINGS
+        ),
+        "url": Field("url", False, "Where the wording comes from."),
+    },
+)
+RECOMMENDATIONS_FILE = Spec(
+    "recommendations file",
+    {
+        "source": Field("object", True, "The document under consultation.", spec=SOURCE),
+        "recommendations": Field(
+            "objects", True, "Its recommendations.", spec=RECOMMENDATION
+        ),
+    },
+)
+POSITION = Spec(
+    "position",
+    {
+        "id": Field("id", True, "Unique id, e.g. HTHC-NATIONAL-STRATEGY."),
+        "title": Field("text", True, "Short title."),
+        "stance": Field("enum", True, "The stance taken.", choices=STANCES),
+        "addresses": Field("refs", True, "Ids of the recommendations it answers."),
+        "summary": Field("text", True, "The position in one sentence."),
+        "argument": Field("markdown", True, "The argument (Markdown)."),
+        "proposals": Field("texts", False, "Concrete proposals or wording requests."),
+        "status": Field("enum", True, "Where it is in approval.", choices=STATUSES),
+        "owner": Field("string", False, "Who is responsible for it."),
+    },
+)
+POSITIONS_FILE = Spec(
+    "positions file",
+    {"positions": Field("objects", True, "The positions.", spec=POSITION)},
+)
+REFERENCE = Spec(
+    "reference",
+    {
+        "key": Field("id", True, "The key cited as [@key]."),
+        "title": Field("text", True, "Title of the work."),
+        "author": Field("text", False, "Author or authors."),
+        "year": Field("year", False, "Year of publication."),
+        "publisher": Field("text", False, "Publisher."),
+        "url": Field("url", False, "Where it can be read."),
+        "accessed": Field("date", False, "When the web address was read."),
+        "note": Field("text", False, "Anything else to print with it."),
+    },
+)
+REFERENCES_FILE = Spec(
+    "references.yaml",
+    {"references": Field("objects", True, "Works cited as [@key].", spec=REFERENCE)},
+)
+HEARING = Spec(
+    "hearing",
+    {
+        "authority": Field("text", True, "The authority that runs the hearing."),
+        "case_number": Field("string", False, "The authority's case number (sagsnr.)."),
+        "deadline": Field("date", True, "Deadline for responses."),
+        "url": Field("url", False, "The hearing's page."),
+    },
+)
+SIGNATORY = Spec(
+    "signatory",
+    {"name": Field("string", True, "Who signs."), "role": Field("text", True, "Their title.")},
+)
+CONTACT = Spec(
+    "contact",
+    {
+        "name": Field("string", True, "Contact person."),
+        "email": Field("email", False, "Their email."),
+        "phone": Field("string", False, "Their phone number."),
+    },
+)
+RESPONSE = Spec(
+    "response",
+    {
+        "id": Field("id", True, "Unique id of the response."),
+        "source": Field("ref", True, "Id of the source it answers."),
+        "title": Field("text", True, "Title of the response."),
+        "hearing": Field("object", True, "The hearing.", spec=HEARING),
+        "date": Field("date", True, "The response's date."),
+        "introduction": Field("markdown", True, "Thanks and who we are (Markdown)."),
+        "general": Field("refs", True, "Ids of the general positions, in order."),
+        "specific": Field(
+            "refs", False,
+            "Ids of the specific positions; by default all that address the source.",
+        ),
+        "closing": Field("markdown", True, "Closing remarks (Markdown)."),
+        "signatory": Field("object", True, "Who signs.", spec=SIGNATORY),
+        "contact": Field("object", True, "Contact person.", spec=CONTACT),
+        "template": Field("string", False, "Template name, default response.md.j2."),
+        "language": Field("string", False, "Render only in this language."),
+    },
+)
+
+FILE_SPECS: dict[str, Spec] = {
+    "workspace": WORKSPACE,
+    "recommendations": RECOMMENDATIONS_FILE,
+    "positions": POSITIONS_FILE,
+    "references": REFERENCES_FILE,
+    "response": RESPONSE,
+}
+
+
+class Validator:
+    """Checks located nodes against a `Spec`, turning them into `Record`s."""
+
+    def __init__(self, languages: tuple[str, ...], diagnostics: list[Diagnostic]) -> None:
+        self.languages = languages
+        self.diagnostics = diagnostics
+        self.texts: list[tuple[Text, bool]] = []
+        """Every text read, with whether it is Markdown: the content checks scan these."""
+
+    def error(self, code: str, loc: Location, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic.make(code, loc, message, hint=hint))
+
+    def record(self, node: YNode, spec: Spec, where: str) -> Record | None:
+        if not isinstance(node, YMap):
+            self.error(
+                "HTHC103", node.loc,
+                f"{where} must be a mapping of 'key: value' lines, not a {_kind(node)}",
+            )
+            return None
+        values: dict[str, Any] = {}
+        locs: dict[str, Location] = {}
+        for key, value_node in node.items.items():
+            fld = spec.fields.get(key)
+            if fld is None:
+                if not spec.open:
+                    close = difflib.get_close_matches(key, spec.fields, n=1, cutoff=0.6)
+                    hint = (
+                        f"did you mean '{close[0]}'?" if close
+                        else "known keys: " + ", ".join(spec.fields)
+                    )
+                    self.error(
+                        "HTHC101", node.keys[key], f"unknown key '{key}' in {spec.title}", hint
+                    )
+                continue
+            locs[key] = value_node.loc
+            converted = self.value(value_node, fld, key)
+            if converted is not None:
+                values[key] = converted
+        missing = [k for k, f in spec.fields.items() if f.required and k not in node.items]
+        for key in missing:
+            fld = spec.fields[key]
+            self.error(
+                "HTHC102", node.loc, f"{spec.title} has no '{key}'",
+                f"add '{key}:' ({fld.description.rstrip('.').lower()})",
+            )
+        return Record(node.loc, values, locs, node.items)
+
+    def value(self, node: YNode, fld: Field, key: str) -> Any:
+        kind = fld.kind
+        if kind in ("text", "markdown"):
+            return self.text(node, key, kind == "markdown")
+        if kind == "object":
+            assert fld.spec is not None
+            return self.record(node, fld.spec, f"'{key}'")
+        if kind == "objects":
+            assert fld.spec is not None
+            items = self.sequence(node, key, f"a list of {fld.spec.title}s")
+            if items is None:
+                return None
+            if not items.items:
+                self.error("HTHC009", node.loc, f"'{key}' is an empty list",
+                           f"add at least one {fld.spec.title}")
+            records = (self.record(i, fld.spec, f"each item of '{key}'") for i in items.items)
+            return [r for r in records if r is not None]
+        if kind in ("refs", "languages", "texts"):
+            items = self.sequence(node, key, "a list")
+            if items is None:
+                return None
+            if kind == "texts":
+                texts = (self.text(i, key, True) for i in items.items)
+                return [t for t in texts if t is not None]
+            out: list[IdRef] = []
+            for item in items.items:
+                ref = self.word(item, key, ID_PATTERN if kind == "refs" else LANGUAGE_PATTERN)
+                if ref is not None:
+                    out.append(ref)
+            return out
+        if not isinstance(node, YScalar):
+            self.error("HTHC103", node.loc, f"'{key}' must be a single value, not a {_kind(node)}")
+            return None
+        value = node.value
+        if kind == "date":
+            return self.date(node, key)
+        if kind == "year":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip():
+                return value
+            self.error("HTHC103", node.loc, f"'{key}' must be a year such as 2023")
+            return None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.error("HTHC109", node.loc, f"'{key}' is empty",
+                       "fill it in, or remove the line if it is optional")
+            return None
+        if kind in ("id", "ref"):
+            return self.word(node, key, ID_PATTERN)
+        if not isinstance(value, str):
+            if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+                return str(value)
+            self.error("HTHC103", node.loc,
+                       f"'{key}' must be text, not a {scalar_kind(value)}",
+                       'put the value in quotes ("…") to make it text')
+            return None
+        if kind == "enum":
+            if value not in fld.choices:
+                close = difflib.get_close_matches(value, fld.choices, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else None
+                self.error("HTHC104", node.loc,
+                           f"'{key}' is '{value}'; it must be one of: " + ", ".join(fld.choices),
+                           hint)
+                return None
+            return value
+        if kind == "url" and not _URL.match(value.strip()):
+            self.error("HTHC108", node.loc, f"'{key}' is not a web address: '{value}'",
+                       "write the full address, starting with https://")
+            return None
+        if kind == "email" and not _EMAIL.match(value.strip()):
+            self.error("HTHC108", node.loc, f"'{key}' is not an email address: '{value}'")
+            return None
+        return value.strip() if kind in ("url", "email") else value
+
+    def sequence(self, node: YNode, key: str, what: str) -> YSeq | None:
+        if isinstance(node, YSeq):
+            return node
+        if isinstance(node, YScalar) and node.value is None:
+            return YSeq([], node.loc)
+        shown = _kind(node)
+        hint = "write one item per line, each starting with '- '"
+        self.error("HTHC103", node.loc, f"'{key}' must be {what}, not {shown}", hint)
+        return None
+
+    def word(self, node: YNode, key: str, pattern: re.Pattern[str]) -> IdRef | None:
+        if not isinstance(node, YScalar) or not isinstance(node.value, str | int):
+            self.error("HTHC103", node.loc, f"each item of '{key}' must be a single word")
+            return None
+        value = str(node.value)
+        if not pattern.match(value):
+            if pattern is LANGUAGE_PATTERN:
+                self.error("HTHC104", node.loc,
+                           f"'{value}' is not a language code", "use codes such as da or en")
+            else:
+                self.error("HTHC107", node.loc, f"'{value}' is not a valid id",
+                           "ids start with a letter and hold only letters, digits, '-', '_', '.'")
+            return None
+        return IdRef(value, node.loc)
+
+    def date(self, node: YScalar, key: str) -> date | None:
+        value = node.value
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        shown = value.text if isinstance(value, InvalidScalar) else value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.error("HTHC105", node.loc, f"'{key}' is not a date: '{shown}'",
+                   "write it as YYYY-MM-DD, for example 2024-08-06")
+        return None
+
+    def text(self, node: YNode, key: str, markdown: bool) -> Text | None:
+        if isinstance(node, YScalar):
+            if node.value is None or (isinstance(node.value, str) and not node.value.strip()):
+                self.error("HTHC109", node.loc, f"'{key}' is empty",
+                           "fill it in, or remove the line if it is optional")
+                return None
+            if not isinstance(node.value, str):
+                if isinstance(node.value, int | float) and not isinstance(node.value, bool):
+                    node.value = str(node.value)
+                else:
+                    self.error("HTHC103", node.loc,
+                               f"'{key}' must be text, not a {scalar_kind(node.value)}",
+                               'put the value in quotes ("…") to make it text')
+                    return None
+            text = Text(node, common=node)
+        elif isinstance(node, YMap):
+            text = Text(node)
+            for lang, scalar in node.items.items():
+                if lang not in self.languages:
+                    close = difflib.get_close_matches(lang, self.languages, n=1, cutoff=0.5)
+                    hint = (f"did you mean '{close[0]}'? " if close else "") + (
+                        "hthc.yaml lists: " + ", ".join(self.languages))
+                    self.error("HTHC106", node.keys[lang],
+                               f"'{lang}' is not a language of this workspace", hint)
+                    continue
+                if not isinstance(scalar, YScalar) or not isinstance(scalar.value, str):
+                    if isinstance(scalar, YScalar) and scalar.value is None:
+                        self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")
+                    else:
+                        self.error("HTHC103", scalar.loc,
+                                   f"the '{lang}' text of '{key}' must be text")
+                    continue
+                if not scalar.value.strip():
+                    self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")
+                    continue
+                text.by_language[lang] = scalar
+            if not text.by_language:
+                return None
+        else:
+            self.error("HTHC103", node.loc,
+                       f"'{key}' must be text, or one text per language ("
+                       + ", ".join(f"{lang}: …" for lang in self.languages) + "), not a list")
+            return None
+        self.texts.append((text, markdown))
+        return text
+
+
+def _kind(node: YNode) -> str:
+    if isinstance(node, YMap):
+        return "mapping"
+    if isinstance(node, YSeq):
+        return "list"
+    return scalar_kind(node.value)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one kind of file, for editors."""
+    spec = FILE_SPECS[name]
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://healthtechhub.org/hthc/schemas/{name}.schema.json",
+        "title": f"hthc {spec.title}",
+        "$defs": {
+            "text": {
+                "description": "Text: one string, or one per language.",
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {
+                        "type": "object",
+                        "propertyNames": {"pattern": LANGUAGE_PATTERN.pattern.rstrip("\\Z") + "$"},
+                        "additionalProperties": {"type": "string", "minLength": 1},
+                        "minProperties": 1,
+                    },
+                ],
+            },
+        },
+    }
+    schema.update(_spec_schema(spec))
+    return schema
+
+
+def _spec_schema(spec: Spec) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {k: _field_schema(f) for k, f in spec.fields.items()},
+        "required": [k for k, f in spec.fields.items() if f.required],
+        "additionalProperties": spec.open,
+    }
+
+
+def _field_schema(fld: Field) -> dict[str, Any]:
+    id_pattern = "^" + ID_PATTERN.pattern.removesuffix("\\Z") + "$"
+    out: dict[str, Any]
+    match fld.kind:
+        case "text" | "markdown":
+            out = {"$ref": "#/$defs/text"}
+        case "string":
+            out = {"type": "string", "minLength": 1}
+        case "id" | "ref":
+            out = {"type": "string", "pattern": id_pattern}
+        case "refs":
+            out = {"type": "array", "items": {"type": "string", "pattern": id_pattern}}
+        case "enum":
+            out = {"enum": list(fld.choices)}
+        case "date":
+            out = {"type": "string", "format": "date"}
+        case "url":
+            out = {"type": "string", "format": "uri", "pattern": "^https?://"}
+        case "email":
+            out = {"type": "string", "format": "email"}
+        case "year":
+            out = {"type": ["integer", "string"]}
+        case "languages":
+            out = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+        case "texts":
+            out = {"type": "array", "items": {"$ref": "#/$defs/text"}}
+        case "object":
+            assert fld.spec is not None
+            out = _spec_schema(fld.spec)
+        case "objects":
+            assert fld.spec is not None
+            out = {"type": "array", "items": _spec_schema(fld.spec)}
+    if fld.description:
+        out["description"] = fld.description
+    return out
