@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from hthc_cli.check.diagnostics import Severity
 from hthc_cli.errors import HthcError, UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -53,6 +54,13 @@ class Color(enum.StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
+
+
+class RenderFormat(enum.StrEnum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+    pdf = "pdf"
 
 
 class Kind(enum.StrEnum):
@@ -167,6 +175,73 @@ def schema(
 
     for path in write_schemas(output_dir):
         sys.stdout.write(f"wrote {path}\n")
+
+
+@app.command()
+def render(
+    response_id: Annotated[
+        str | None, typer.Argument(metavar="[RESPONSE_ID]", help="Default: every response.")
+    ] = None,
+    workspace: WorkspaceOption = None,
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="A workspace language, or 'all'.")
+    ] = "all",
+    format: Annotated[RenderFormat, typer.Option("--format", "-f")] = RenderFormat.docx,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", dir_okay=False, help="The file to write.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", "-d", file_okay=False,
+                     help="Default: build/ in the workspace."),
+    ] = None,
+    reference_doc: Annotated[
+        Path | None,
+        typer.Option("--reference-doc", dir_okay=False,
+                     help="A .docx whose styles, page setup and letterhead are used."),
+    ] = None,
+) -> None:
+    """Render consultation responses as Word (or Markdown, HTML, PDF) documents."""
+    from hthc_cli.check.checker import check_workspace
+    from hthc_cli.check.reporters import TextReporter
+    from hthc_cli.render.pipeline import blocking_errors, plan, render_bytes, write_atomically
+    from hthc_cli.workspace.loader import find_workspace
+
+    root = find_workspace(explicit=workspace)
+    result = check_workspace(root)
+    ws = result.workspace
+    jobs = plan(ws, response_id, lang, format.value, output, output_dir)
+    blocked = blocking_errors(result, list({j.response.id: j.response for j in jobs}.values()))
+    if blocked is not None:
+        sys.stderr.write(TextReporter(color=_use_color(Color.auto)).report(blocked))
+        fail(f"not rendered: fix the {blocked.count(Severity.ERROR)} error(s) above first "
+             "(hthc check shows them too)", EXIT_PROBLEMS)
+    if reference_doc is not None and not reference_doc.is_file():
+        fail(f"--reference-doc {reference_doc}: no such file")
+    progress = None
+    if len(jobs) > 1 and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        progress.start()
+        task = progress.add_task("Rendering", total=len(jobs))
+    try:
+        for job in jobs:
+            data = render_bytes(ws, job, format.value, reference_doc)
+            write_atomically(job.output, data)
+            sys.stdout.write(f"wrote {_shown(job.output)}\n")
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def run() -> None:

@@ -1,0 +1,272 @@
+"""The template context: one response of the workspace in one language, as plain data.
+
+Every text is resolved to the requested language here; a missing one is a located error.
+`[[ID]]` becomes a pandoc internal link `[title](#ID)` when the item is in the document,
+and its plain title when it is not. docs/templates.md documents every name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from hthc_cli.check.diagnostics import Location
+from hthc_cli.check.rules import LINK
+from hthc_cli.errors import RenderError
+from hthc_cli.render.labels import LABELS, STANCES, format_date, possessive
+from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
+from hthc_cli.workspace.schema import Text
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text (a title, a name) made safe to put inside Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+@dataclass
+class _Resolver:
+    """Picks each text's language, remembering every one that is missing."""
+
+    ws: Workspace
+    language: str
+    anchors: set[str] = field(default_factory=set)
+    missing: list[tuple[Location, str]] = field(default_factory=list)
+
+    def plain(self, text: Text | None, what: str) -> str:
+        if text is None:
+            return ""
+        value = text.get(self.language)
+        if value is None:
+            self.missing.append((text.node.loc, what))
+            return ""
+        return value.strip()
+
+    def markdown(self, text: Text | None, what: str) -> str:
+        return self.links(self.plain(text, what))
+
+    def links(self, value: str) -> str:
+        if "[[" not in value:
+            return value
+        return LINK.sub(self._link, value)
+
+    def _link(self, match: re.Match[str]) -> str:
+        item_id = match.group(1)
+        item = self.ws.item(item_id)
+        if item is None:
+            return match.group()
+        title = item.title.get(self.language) or item_id
+        if item_id in self.anchors:
+            return f"[{escape_markdown(title)}](#{item_id})"
+        return escape_markdown(title)
+
+
+def build_context(ws: Workspace, response: Response, language: str) -> dict[str, Any]:
+    """Everything a response template may use (see docs/templates.md)."""
+    resolver = _Resolver(ws, language)
+    source = ws.sources[response.source.value] if response.source else None
+    general = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
+    specific = ws.specific_positions(response)
+    resolver.anchors = {p.id for p in (*general, *specific)}
+    if source is not None:
+        resolver.anchors |= {r.id for r in source.recommendations}
+
+    org = ws.organisation
+    org_name = resolver.plain(org.name, "the organisation's name")
+    org_short = org.short_name or org_name
+    labels = {
+        key: value.format(
+            organisation=org_short, org_possessive=possessive(org_short, language),
+            source=resolver.plain(source.title, "the source's title") if source else "",
+            page="{page}", pages="{pages}", link="{link}",
+        )
+        for key, value in LABELS[language].items()
+    }
+    stances = STANCES[language]
+
+    def position(p: Position) -> dict[str, Any]:
+        return {
+            "id": p.id,
+            "title": resolver.plain(p.title, f"the title of {p.id}"),
+            "stance": p.stance,
+            "stance_label": stances[p.stance],
+            "summary": resolver.markdown(p.summary, f"the summary of {p.id}"),
+            "argument": resolver.markdown(p.argument, f"the argument of {p.id}"),
+            "proposals": [
+                resolver.markdown(t, f"a proposal of {p.id}") for t in p.proposals
+            ],
+            "addresses": [a.value for a in p.addresses],
+            "status": p.status,
+            "owner": p.owner,
+        }
+
+    def recommendation(r: Recommendation) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "label": resolver.plain(r.label, f"the label of {r.id}") if r.label else None,
+            "title": resolver.plain(r.title, f"the title of {r.id}"),
+            "text": resolver.markdown(r.text, f"the text of {r.id}"),
+            "wording": r.wording,
+            "paraphrase": r.paraphrase,
+            "url": r.url,
+        }
+
+    shown: set[str] = set()
+    sections: list[dict[str, Any]] = []
+    if source is not None:
+        sections = _sections(ws, source.recommendations, specific, recommendation, position,
+                             shown)
+    included = {p.id: p for p in (*general, *specific)}
+    annex = []
+    for rec in source.recommendations if source else ():
+        on_it = [p for p in ws.positions_addressing(rec.id) if p.id in included]
+        annex.append({
+            "id": rec.id,
+            "label": resolver.plain(rec.label, f"the label of {rec.id}") if rec.label else None,
+            "title": resolver.plain(rec.title, f"the title of {rec.id}"),
+            "stances": [stances[s] for s in dict.fromkeys(p.stance for p in on_it)],
+            "positions": [
+                {"id": p.id, "title": resolver.plain(p.title, f"the title of {p.id}")}
+                for p in on_it
+            ],
+        })
+
+    hearing = response.hearing
+    context: dict[str, Any] = {
+        "language": language,
+        "labels": labels,
+        "stances": dict(stances),
+        "organisation": {
+            "name": org_name,
+            "short_name": org_short,
+            "website": org.website,
+            "address": resolver.plain(org.address, "the organisation's address")
+            if org.address else None,
+            "email": org.email,
+            "phone": org.phone,
+        },
+        "response": {
+            "id": response.id,
+            "title": resolver.plain(response.title, "the response's title"),
+            "date": format_date(response.date, language),
+            "date_iso": response.date.isoformat(),
+            "introduction": resolver.markdown(response.introduction, "the introduction"),
+            "closing": resolver.markdown(response.closing, "the closing"),
+            "signatory": {
+                "name": response.signatory.name,
+                "role": resolver.plain(response.signatory.role, "the signatory's role"),
+            },
+            "contact": {
+                "name": response.contact.name,
+                "email": response.contact.email,
+                "phone": response.contact.phone,
+            },
+        },
+        "hearing": {
+            "authority": resolver.plain(hearing.authority, "the hearing's authority"),
+            "case_number": hearing.case_number,
+            "deadline": format_date(hearing.deadline, language),
+            "deadline_iso": hearing.deadline.isoformat(),
+            "url": hearing.url,
+        },
+        "source": None if source is None else {
+            "id": source.id,
+            "title": resolver.plain(source.title, "the source's title"),
+            "publisher": resolver.plain(source.publisher, "the source's publisher"),
+            "published": format_date(source.published, language),
+            "url": source.url,
+        },
+        "summary": [
+            {"id": p.id, "title": resolver.plain(p.title, f"the title of {p.id}"),
+             "summary": resolver.markdown(p.summary, f"the summary of {p.id}")}
+            for p in (*general, *specific)
+        ],
+        "general": [position(p) for p in general],
+        "specific": sections,
+        "annex": annex,
+    }
+    if resolver.missing:
+        raise MissingTexts(language, resolver.missing)
+    return context
+
+
+def _sections(
+    ws: Workspace,
+    recommendations: list[Recommendation],
+    specific: list[Position],
+    recommendation: Any,
+    position: Any,
+    shown: set[str],
+) -> list[dict[str, Any]]:
+    """Specific remarks grouped by recommendation, in the source's order.
+
+    Consecutive recommendations answered by the same positions share one section, and a
+    position that answers several sections is written out once and pointed to after.
+    """
+    chosen = {p.id for p in specific}
+    groups: list[tuple[list[Recommendation], list[Position]]] = []
+    for rec in recommendations:
+        on_it = [p for p in ws.positions_addressing(rec.id) if p.id in chosen]
+        if not on_it:
+            continue
+        if groups and [p.id for p in groups[-1][1]] == [p.id for p in on_it]:
+            groups[-1][0].append(rec)
+        else:
+            groups.append(([rec], on_it))
+    sections = []
+    for recs, positions in groups:
+        items = []
+        for p in positions:
+            data = position(p)
+            data["first"] = p.id not in shown
+            shown.add(p.id)
+            items.append(data)
+        sections.append({
+            "recommendations": [recommendation(r) for r in recs],
+            "positions": items,
+        })
+    return sections
+
+
+class MissingTexts(RenderError):
+    """Texts that have no version in the language asked for."""
+
+    def __init__(self, language: str, missing: list[tuple[Location, str]]) -> None:
+        self.language = language
+        self.missing = sorted(set(missing))
+        lines = [f"{loc}: {what} has no '{language}' text" for loc, what in self.missing]
+        super().__init__(
+            f"cannot render in '{language}': {len(self.missing)} text(s) are missing in "
+            "that language\n" + "\n".join(lines)
+            + f"\nadd '{language}: …' to each, or render another language with --lang"
+        )
+
+
+def format_reference(ref: Reference, language: str) -> str:
+    """A reference as a footnote in Markdown: Author (year): *Title*. Publisher. <url>"""
+
+    def pick(text: Text | None) -> str:
+        if text is None:
+            return ""
+        return (text.get(language) or text.any(language)).strip()
+
+    parts = []
+    author = pick(ref.author)
+    year = f" ({ref.year})" if ref.year is not None else ""
+    if author:
+        parts.append(f"{escape_markdown(author)}{year}:")
+    elif year:
+        parts.append(f"{year.strip()}:")
+    title = pick(ref.title)
+    parts.append(f"*{escape_markdown(title)}*.")
+    publisher = pick(ref.publisher)
+    if publisher:
+        parts.append(f"{escape_markdown(publisher)}.")
+    if ref.url:
+        parts.append(f"<{ref.url}>")
+    note = pick(ref.note)
+    if note:
+        parts.append(escape_markdown(note))
+    return " ".join(parts)

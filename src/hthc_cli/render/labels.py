@@ -1,0 +1,117 @@
+"""Fixed words of a response in each language, and dates written the way each language does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "consultation_response": "Høringssvar",
+        "to": "Til",
+        "date": "Dato",
+        "case_number": "Sagsnr.",
+        "hearing": "Høring",
+        "deadline": "Høringsfrist",
+        "summary": "Sammenfatning",
+        "summary_intro": "{org_possessive} vigtigste bemærkninger er:",
+        "general": "Generelle bemærkninger",
+        "specific": "Bemærkninger til de enkelte anbefalinger",
+        "recommendation": "Anbefaling",
+        "recommendations": "Anbefalinger",
+        "paraphrase": "Gengivet i uddrag, ikke ordret",
+        "verbatim": "Ordret gengivelse",
+        "source_of_wording": "Kilde",
+        "stance": "Holdning",
+        "proposals": "{organisation} foreslår",
+        "see_above": "Se {link} ovenfor.",
+        "closing": "Afslutning",
+        "regards": "Med venlig hilsen",
+        "contact": "Kontaktperson",
+        "email": "E-mail",
+        "phone": "Telefon",
+        "annex": "Bilag: {org_possessive} holdning til kommissionens anbefalinger",
+        "annex_intro": "Oversigten viser hver af anbefalingerne i {source} og den holdning, "
+        "{organisation} tager til den i dette høringssvar.",
+        "no_stance": "Ingen bemærkninger",
+        "positions": "Bemærkninger",
+        "page": "Side {page} af {pages}",
+        "keywords": "høringssvar",
+    },
+    "en": {
+        "consultation_response": "Consultation response",
+        "to": "To",
+        "date": "Date",
+        "case_number": "Case no.",
+        "hearing": "Consultation",
+        "deadline": "Deadline",
+        "summary": "Summary",
+        "summary_intro": "{org_possessive} main points are:",
+        "general": "General remarks",
+        "specific": "Remarks on the individual recommendations",
+        "recommendation": "Recommendation",
+        "recommendations": "Recommendations",
+        "paraphrase": "Paraphrased, not verbatim",
+        "verbatim": "Verbatim",
+        "source_of_wording": "Source",
+        "stance": "Stance",
+        "proposals": "{organisation} proposes",
+        "see_above": "See {link} above.",
+        "closing": "Closing remarks",
+        "regards": "Yours sincerely",
+        "contact": "Contact",
+        "email": "Email",
+        "phone": "Phone",
+        "annex": "Annex: {org_possessive} stance on the commission's recommendations",
+        "annex_intro": "The table lists each recommendation of {source} and the stance "
+        "{organisation} takes on it in this response.",
+        "no_stance": "No remarks",
+        "positions": "Remarks",
+        "page": "Page {page} of {pages}",
+        "keywords": "consultation response",
+    },
+}
+
+STANCES: dict[str, dict[str, str]] = {
+    "da": {
+        "support": "Støtter",
+        "support-with-reservations": "Støtter med forbehold",
+        "oppose": "Støtter ikke",
+        "neutral": "Neutral",
+        "new-proposal": "Nyt forslag",
+    },
+    "en": {
+        "support": "Supports",
+        "support-with-reservations": "Supports with reservations",
+        "oppose": "Opposes",
+        "neutral": "Neutral",
+        "new-proposal": "New proposal",
+    },
+}
+
+BCP47 = {"da": "da-DK", "en": "en-GB"}
+
+_MONTHS = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+def supported(language: str) -> bool:
+    return language in LABELS
+
+
+def format_date(value: date, language: str) -> str:
+    """'6. august 2024' in Danish, '6 August 2024' in English."""
+    month = _MONTHS[language][value.month - 1]
+    if language == "da":
+        return f"{value.day}. {month} {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def possessive(name: str, language: str) -> str:
+    """The genitive: 'HTHC's' in both languages; Danish adds a bare s to other names."""
+    if language == "da" and not name.isupper():
+        return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -1,0 +1,228 @@
+"""From a loaded workspace to a written document: context → template → Markdown → output."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hthc_cli.check.checker import CheckResult
+from hthc_cli.check.diagnostics import Severity
+from hthc_cli.errors import RenderError, UsageError
+from hthc_cli.render.labels import BCP47, LABELS
+from hthc_cli.workspace.model import Response, Workspace
+
+if TYPE_CHECKING:
+    from hthc_cli.render.docx_writer import DocxOptions
+
+FORMATS = ("docx", "md", "html", "pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    response: Response
+    language: str
+    output: Path
+
+
+class CheckFailed(RenderError):
+    """The workspace has errors in files the response is built from."""
+
+    def __init__(self, result: CheckResult) -> None:
+        self.result = result
+        errors = sum(1 for d in result.diagnostics if d.severity == Severity.ERROR)
+        super().__init__(f"not rendered: {errors} error(s) in the files this response uses")
+
+
+def response_files(ws: Workspace, response: Response) -> set[str]:
+    """The files (as displayed in diagnostics) a response is built from."""
+    files = {response.file.display}
+    for name in ("hthc.yaml", "references.yaml"):
+        files.update(f for f in ws.files if Path(f).name == name)
+    if response.source and response.source.value in ws.sources:
+        files.add(ws.sources[response.source.value].file.display)
+    for ref in response.general:
+        if ref.value in ws.positions:
+            files.add(ws.positions[ref.value].file.display)
+    files.update(p.file.display for p in ws.specific_positions(response))
+    return files
+
+
+def blocking_errors(result: CheckResult, responses: Sequence[Response]) -> CheckResult | None:
+    """The check errors in the files of `responses`, if there are any."""
+    ws = result.workspace
+    files = set().union(*(response_files(ws, r) for r in responses)) if responses else set()
+    errors = [
+        d for d in result.diagnostics
+        if d.severity == Severity.ERROR and (d.location.path in files or not responses)
+    ]
+    if not errors:
+        return None
+    return CheckResult(ws, errors, result.files)
+
+
+def plan(
+    ws: Workspace,
+    response_id: str | None,
+    language: str,
+    fmt: str,
+    output: Path | None,
+    output_dir: Path | None,
+) -> list[Job]:
+    """Which documents to write, and where."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
+    if response_id is not None:
+        if response_id not in ws.responses:
+            import difflib
+
+            close = difflib.get_close_matches(response_id, list(ws.responses), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            known = ", ".join(ws.responses) or "none"
+            raise UsageError(f"no response '{response_id}'{hint} (responses: {known})")
+        responses = [ws.responses[response_id]]
+    else:
+        responses = list(ws.responses.values())
+        if not responses:
+            raise UsageError("the workspace has no responses: add one under responses/")
+    jobs = []
+    for response in responses:
+        if language == "all":
+            languages = [response.language] if response.language else list(ws.languages)
+        else:
+            if language not in ws.languages:
+                raise UsageError(
+                    f"'{language}' is not a language of this workspace ("
+                    + ", ".join(ws.languages) + ")"
+                )
+            languages = [language]
+        for lang in languages:
+            if lang not in LABELS:
+                raise UsageError(
+                    f"hthc has no labels for '{lang}' yet; render in one of: "
+                    + ", ".join(LABELS)
+                )
+            target = Path(f"{response.id}.{lang}.{fmt}")
+            jobs.append(Job(response, lang, (output_dir or ws.root / "build") / target))
+    if output is not None:
+        if len(jobs) != 1:
+            raise UsageError(
+                f"-o names one file but {len(jobs)} documents would be written; "
+                "name a response and a language, or use --output-dir"
+            )
+        jobs = [Job(jobs[0].response, jobs[0].language, output)]
+    return jobs
+
+
+def to_markdown(ws: Workspace, response: Response, language: str) -> str:
+    from hthc_cli.render.context import build_context
+    from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template, template_dirs
+
+    context = build_context(ws, response, language)
+    dirs = template_dirs(ws.root, ws.templates)
+    return render_template(response.template or DEFAULT_TEMPLATE, dirs, context)
+
+
+def document_options(
+    ws: Workspace, response: Response, language: str, reference_doc: Path | None
+) -> DocxOptions:
+    from hthc_cli.render.context import format_reference
+    from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
+
+    source = ws.sources.get(response.source.value) if response.source else None
+    title = response.title.get(language) or response.id
+    subject = (source.title.get(language) or source.id) if source else title
+    organisation = ws.organisation.name.get(language) or ws.organisation.short_name or ""
+    keywords = tuple(
+        k for k in (LABELS[language]["keywords"], source.id if source else None,
+                    ws.organisation.short_name) if k
+    )
+    if reference_doc is None and ws.reference_doc:
+        reference_doc = ws.root / ws.reference_doc
+    if reference_doc is not None and not reference_doc.is_file():
+        raise RenderError(f"reference document not found: {reference_doc}")
+    return DocxOptions(
+        meta=DocumentMeta(
+            title=title, author=organisation, subject=subject, keywords=keywords,
+            language=BCP47.get(language, language), date=response.date,
+        ),
+        page_label=LABELS[language]["page"],
+        citations={key: format_reference(ref, language) for key, ref in ws.references.items()},
+        reference_doc=reference_doc,
+    )
+
+
+def render_bytes(
+    ws: Workspace, job: Job, fmt: str, reference_doc: Path | None = None
+) -> bytes:
+    """The finished document for one job, in memory."""
+    markdown = to_markdown(ws, job.response, job.language)
+    if fmt == "md":
+        return markdown.encode("utf-8")
+    options = document_options(ws, job.response, job.language, reference_doc)
+    if fmt == "html":
+        from hthc_cli.render.html_writer import markdown_to_html
+
+        return markdown_to_html(markdown, options).encode("utf-8")
+    from hthc_cli.render.docx_writer import markdown_to_docx
+
+    docx = markdown_to_docx(markdown, options)
+    if fmt == "pdf":
+        return docx_to_pdf(docx)
+    return docx
+
+
+def find_libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    office = find_libreoffice()
+    if office is None:
+        raise RenderError(
+            "PDF output needs LibreOffice, which is not installed. Install it "
+            "(Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui; macOS: "
+            "brew install --cask libreoffice; Windows: https://www.libreoffice.org), "
+            "or render --format docx and save as PDF from Word."
+        )
+    with tempfile.TemporaryDirectory(prefix="hthc-pdf-") as tmp:
+        source = Path(tmp) / "response.docx"
+        source.write_bytes(docx)
+        profile = Path(tmp) / "profile"
+        try:
+            subprocess.run(
+                [office, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                 "--convert-to", "pdf", "--outdir", tmp, str(source)],
+                check=True, capture_output=True, timeout=300,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            raise RenderError(f"LibreOffice could not convert the document to PDF: {exc}") from None
+        pdf = Path(tmp) / "response.pdf"
+        if not pdf.is_file():
+            raise RenderError("LibreOffice did not write a PDF")
+        return pdf.read_bytes()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so no half-written file is ever left."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,90 @@
+"""Jinja, sandboxed and strict: workspace templates first, then the built-in ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hthc_cli.errors import RenderError
+
+DEFAULT_TEMPLATE = "response.md.j2"
+
+
+def builtin_templates() -> Path:
+    """Installed, templates sit in the package; in a source checkout, at the repo's top."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def template_dirs(workspace_root: Path, configured: str | None) -> list[Path]:
+    own = workspace_root / (configured or "templates")
+    dirs = [own] if own.is_dir() else []
+    builtin = builtin_templates()
+    if builtin.resolve() not in {d.resolve() for d in dirs}:
+        dirs.append(builtin)
+    return dirs
+
+
+def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str:
+    """Render template `name`; errors name the template file and line."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md_escape"] = _escape
+    env.filters["indent_quote"] = _quote
+    env.filters["anchor"] = _anchor
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        searched = ", ".join(str(d) for d in dirs)
+        raise RenderError(f"template '{exc.name}' not found (looked in {searched})") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or name
+        raise RenderError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise RenderError(f"{_where(exc, name)}: not allowed in a template: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{_where(exc, name)}: {exc.message}") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise RenderError(f"{_where(exc, name)}: template error: {exc}") from None
+
+
+def _where(exc: BaseException, name: str) -> str:
+    """The template file and line from the traceback of an error raised while rendering."""
+    tb = exc.__traceback__
+    found = name
+    while tb is not None:
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename == filename:
+            found = f"{filename}:{template.get_corresponding_lineno(tb.tb_lineno)}"
+        tb = tb.tb_next
+    return found
+
+
+def _escape(value: object) -> str:
+    from hthc_cli.render.context import escape_markdown
+
+    return escape_markdown(str(value))
+
+
+def _quote(value: object) -> str:
+    """Markdown as a block quote: '> ' before every line."""
+    return "\n".join(f"> {line}" if line else ">" for line in str(value).splitlines())
+
+
+def _anchor(value: object) -> str:
+    """A pandoc heading attribute, `{#ID}`; Jinja reads a literal '{#' as a comment."""
+    return "{#" + str(value) + "}"

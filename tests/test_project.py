@@ -1,0 +1,124 @@
+"""The project keeps its promises to editors, hooks and CI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hthc_cli.check.codes_doc import codes_markdown
+from hthc_cli.workspace.schema_export import SCHEMA_FILES, schema_texts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_schemas_match_the_code() -> None:
+    for name, text in schema_texts().items():
+        committed = ROOT / "schemas" / name
+        assert committed.is_file(), f"schemas/{name} is missing: run 'hthc schema'"
+        assert committed.read_text(encoding="utf-8") == text, (
+            f"schemas/{name} drifted from the code: run 'hthc schema'"
+        )
+
+
+def test_schemas_are_draft_2020_12_and_name_every_required_key() -> None:
+    schema = json.loads(schema_texts()["positions.schema.json"])
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    item = schema["properties"]["positions"]["items"]
+    assert set(item["required"]) == {
+        "id", "title", "stance", "addresses", "summary", "argument", "status"
+    }
+    assert item["properties"]["stance"]["enum"] == [
+        "support", "support-with-reservations", "oppose", "neutral", "new-proposal"
+    ]
+    assert item["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("pattern", "schema"),
+    [
+        ("hthc.yaml", "hthc"),
+        ("references.yaml", "references"),
+        ("recommendations/*.yaml", "recommendations"),
+        ("positions/*.yaml", "positions"),
+        ("responses/*.yaml", "response"),
+    ],
+)
+def test_shipped_files_carry_a_schema_modeline(pattern: str, schema: str) -> None:
+    files = sorted(ROOT.glob(pattern))
+    assert files
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        relative = Path("..") if path.parent != ROOT else Path()
+        expected = (relative / "schemas" / SCHEMA_FILES_BY_KIND[schema]).as_posix()
+        assert first == f"# yaml-language-server: $schema={expected}", path
+
+
+SCHEMA_FILES_BY_KIND = {
+    "hthc": SCHEMA_FILES["workspace"],
+    **{k: v for k, v in SCHEMA_FILES.items() if k != "workspace"},
+}
+
+
+def test_vscode_maps_every_folder_to_its_schema() -> None:
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    mapped = {Path(k).name: v for k, v in settings["yaml.schemas"].items()}
+    assert mapped == {
+        "hthc.schema.json": "hthc.yaml",
+        "recommendations.schema.json": "recommendations/**/*.yaml",
+        "positions.schema.json": "positions/**/*.yaml",
+        "references.schema.json": "references.yaml",
+        "response.schema.json": "responses/**/*.yaml",
+    }
+
+
+def test_check_codes_are_documented() -> None:
+    committed = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
+    assert committed == codes_markdown(), (
+        "docs/checks.md drifted: run 'python -m hthc_cli.check.codes_doc > docs/checks.md'"
+    )
+
+
+def test_pre_commit_hook_runs_hthc_check() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "hthc-check"
+    assert hooks[0]["entry"] == "hthc check"
+
+
+def test_importing_the_cli_leaves_the_rendering_stack_alone() -> None:
+    code = (
+        "import sys, hthc_cli.cli.main, hthc_cli.check.checker, hthc_cli.check.reporters;"
+        "heavy = [m for m in ('docx', 'jinja2', 'markdown_it', 'lxml') if m in sys.modules];"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_python_m_hthc_cli_works() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "hthc_cli", "--help"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0
+    assert "check" in out.stdout and "render" in out.stdout
+
+
+def test_ruff_is_clean() -> None:
+    pytest.importorskip("ruff")
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_is_clean() -> None:
+    pytest.importorskip("mypy")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
