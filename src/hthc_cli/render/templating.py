@@ -50,7 +50,7 @@ def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str
         searched = ", ".join(str(d) for d in dirs)
         raise RenderError(f"template '{exc.name}' not found (looked in {searched})") from None
     except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or name
+        where = _shown(exc.filename) if exc.filename else name
         raise RenderError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise RenderError(f"{_where(exc, name)}: not allowed in a template: {exc}") from None
@@ -61,7 +61,12 @@ def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str
 
 
 def _where(exc: BaseException, name: str) -> str:
-    """The template file and line from the traceback of an error raised while rendering."""
+    """The template file and line from the traceback of an error raised while rendering.
+
+    Jinja rewrites the traceback so that its frames carry the template's own file and line.
+    """
+    import os
+
     tb = exc.__traceback__
     found = name
     while tb is not None:
@@ -69,9 +74,20 @@ def _where(exc: BaseException, name: str) -> str:
         filename = frame.f_code.co_filename
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.filename == filename:
-            found = f"{filename}:{template.get_corresponding_lineno(tb.tb_lineno)}"
+            found = f"{_shown(filename)}:{template.get_corresponding_lineno(tb.tb_lineno)}"
+        elif filename.endswith(".j2") and os.path.isfile(filename):
+            found = f"{_shown(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+def _shown(path: str) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
 
 
 def _escape(value: object) -> str:

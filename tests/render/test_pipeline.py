@@ -1,0 +1,225 @@
+"""`hthc render` as a user meets it: what it writes, what it refuses, and what it never loses."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RESPONSE = "HTHC-HS-SSK-2024"
+SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the shipped workspace, free to break."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    for name in SHIPPED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copyfile(source, root / name)
+    return root
+
+
+def hthc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hthc_cli", *args], cwd=cwd, capture_output=True, text=True,
+        check=False,
+    )
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_markdown_of_the_shipped_response_reads_as_a_danish_hoeringssvar(workspace: Path) -> None:
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "wrote r.md\n"
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "Til: Indenrigs- og Sundhedsministeriet" in md
+    assert "Dato: 5. august 2024" in md
+    assert "Høringsfrist: 6. august 2024" in md
+    assert "# Høringssvar om Sundhedsstrukturkommissionens afrapportering" in md
+    assert "## Sammenfatning" in md
+    assert "## Generelle bemærkninger" in md
+    assert "## Bemærkninger til de enkelte anbefalinger" in md
+    assert "{#SSK-2024-DIGI}" in md and "{#HTHC-GOLDEN-MIDDLE}" in md
+    assert "Gengivet i uddrag, ikke ordret" in md
+    assert "[Holdning: Støtter med forbehold]{custom-style=\"Stance\"}" in md
+    assert "Med venlig hilsen" in md
+    assert "| Anbefaling | Holdning | Bemærkninger |" in md
+    # [[ID]] became an internal link to the heading
+    assert "](#HTHC-DIGI-IN-STRUCTURE)" in md and "[[" not in md
+
+
+def test_english_labels_and_dates(workspace: Path) -> None:
+    out = hthc("render", RESPONSE, "--lang", "en", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "Date: 5 August 2024" in md
+    assert "Deadline: 6 August 2024" in md
+    assert "## General remarks" in md
+    assert "Stance: Supports with reservations" in md
+    assert "Yours sincerely" in md
+
+
+def test_a_text_missing_in_the_language_is_a_located_error(workspace: Path) -> None:
+    path = workspace / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+    replace_in(path, "  en: |\n    HTHC would welcome", "  xx: |\n    HTHC would welcome")
+    replace_in(workspace / "hthc.yaml", "languages: [da, en]", "languages: [da, en, xx]")
+    out = hthc("render", RESPONSE, "--lang", "en", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    line = line_of(path, "closing:") + 1
+    assert (
+        f"responses/hoeringssvar-sundhedsstrukturkommissionen-2024.yaml:{line}:3: "
+        "the closing has no 'en' text" in out.stderr
+    )
+    assert "Traceback" not in out.stderr
+    assert not (workspace / "build").exists()
+
+
+def test_check_errors_stop_the_render_and_are_shown_like_check(workspace: Path) -> None:
+    path = workspace / "positions" / "governance.yaml"
+    replace_in(path, "stance: neutral", "stance: neutrall")
+    out = hthc("render", RESPONSE, "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    line = line_of(path, "stance: neutrall")
+    assert f"positions/governance.yaml:{line}:13: error HTHC104" in out.stderr
+    assert "did you mean 'neutral'?" in out.stderr
+    assert "not rendered: fix the 1 error(s) above first" in out.stderr
+    assert not (workspace / "build").exists()
+
+
+def test_an_existing_output_survives_a_failed_render(workspace: Path) -> None:
+    target = workspace / "build" / f"{RESPONSE}.da.md"
+    target.parent.mkdir()
+    target.write_text("the signed version\n", encoding="utf-8")
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "response.md.j2").write_text(
+        "# {{ response.title }}\n{{ response.no_such_field }}\n", encoding="utf-8"
+    )
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert "response.md.j2:2: 'dict object' has no attribute 'no_such_field'" in out.stderr
+    assert target.read_text(encoding="utf-8") == "the signed version\n"
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_a_workspace_template_overrides_the_builtin_one(workspace: Path) -> None:
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "response.md.j2").write_text(
+        "# {{ labels.consultation_response }} – {{ organisation.short_name }}\n\n"
+        "{% for p in general %}- {{ p.title }} ({{ p.stance_label }})\n{% endfor %}",
+        encoding="utf-8",
+    )
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert (workspace / "r.md").read_text(encoding="utf-8") == (
+        "# Høringssvar – HTHC\n\n"
+        "- Fælles national strategi og beslutningskompetence for digitalisering og data"
+        " (Støtter)\n"
+        "- Værdien skabes hos borgere og sundhedspersonale (Støtter med forbehold)\n"
+    )
+
+
+def test_a_response_may_name_its_template_and_syntax_errors_name_file_and_line(
+    workspace: Path,
+) -> None:
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "short.md.j2").write_text(
+        "# {{ response.title }}\n\n{% for p in general %}\n{{ p.title }\n{% endfor %}\n",
+        encoding="utf-8",
+    )
+    path = workspace / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+    replace_in(path, "date: 2024-08-05", "date: 2024-08-05\ntemplate: short.md.j2")
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert "short.md.j2:4: template syntax error" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_yaml_text_is_data_never_evaluated(workspace: Path) -> None:
+    path = workspace / "positions" / "governance.yaml"
+    replace_in(
+        path,
+        "HTHC tager ikke stilling til, hvilken",
+        "{{ ''.__class__.__mro__ }} {% raw %}x{% endraw %} <script>alert(1)</script> "
+        "HTHC tager ikke stilling til, hvilken",
+    )
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "{{ ''.__class__.__mro__ }} {% raw %}x{% endraw %} <script>alert(1)</script>" in md
+
+
+def test_the_sandbox_refuses_unsafe_template_code(workspace: Path) -> None:
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "response.md.j2").write_text(
+        "# x\n\n{{ response.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert "response.md.j2:3" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_default_outputs_every_response_in_every_language(workspace: Path) -> None:
+    out = hthc("render", "--format", "md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        f"wrote build/{RESPONSE}.da.md",
+        f"wrote build/{RESPONSE}.en.md",
+    ]
+
+
+def test_usage_errors_exit_2(workspace: Path) -> None:
+    out = hthc("render", "HTHC-HS-SSK-2025", cwd=workspace)
+    assert out.returncode == 2
+    assert "no response 'HTHC-HS-SSK-2025'; did you mean 'HTHC-HS-SSK-2024'?" in out.stderr
+    out = hthc("render", "--lang", "de", cwd=workspace)
+    assert out.returncode == 2
+    assert "'de' is not a language of this workspace (da, en)" in out.stderr
+    out = hthc("render", "--format", "md", "-o", "x.md", cwd=workspace)
+    assert out.returncode == 2
+    assert "-o names one file but 2 documents would be written" in out.stderr
+
+
+def test_an_unwritable_target_is_a_clear_error(workspace: Path) -> None:
+    blocker = workspace / "blocker"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "blocker/r.md",
+               cwd=workspace)
+    assert out.returncode == 1
+    assert "cannot write blocker/r.md" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file, not a folder\n"
+
+
+def test_pdf_without_libreoffice_says_how_to_get_it(workspace: Path) -> None:
+    env_path = str(Path(sys.executable).parent)
+    out = subprocess.run(
+        [sys.executable, "-m", "hthc_cli", "render", RESPONSE, "--lang", "da", "--format", "pdf"],
+        cwd=workspace, capture_output=True, text=True, check=False,
+        env={"PATH": env_path, "HOME": str(workspace)},
+    )
+    assert out.returncode == 1
+    assert "PDF output needs LibreOffice, which is not installed" in out.stderr
+    assert "apt-get install libreoffice-writer-nogui" in out.stderr
+    assert not (workspace / "build" / f"{RESPONSE}.da.pdf").exists()
