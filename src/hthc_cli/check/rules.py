@@ -6,13 +6,13 @@ schema checks happen while loading (`hthc_cli.workspace`).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from hthc_cli.check.diagnostics import Diagnostic, Location, Severity
+from hthc_cli.suggest import did_you_mean
 from hthc_cli.workspace.model import Response, Workspace
 from hthc_cli.workspace.schema import IdRef
 from hthc_cli.workspace.source import YScalar
@@ -41,11 +41,6 @@ class CheckOptions:
 Rule = Callable[[Workspace, CheckOptions], Iterable[Diagnostic]]
 
 
-def _suggest(value: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
-
-
 def _locate(ws: Workspace, scalar: YScalar, needle: str, nth: int) -> Location:
     source = ws.files.get(scalar.loc.path)
     return source.locate_in(scalar, needle, nth) if source else scalar.loc
@@ -59,7 +54,7 @@ def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnos
                     "HTHC202", ref.loc,
                     f"position '{position.id}' addresses '{ref.value}', which is not a "
                     "recommendation in this workspace",
-                    hint=_suggest(ref.value, ws.recommendations),
+                    hint=did_you_mean(ref.value, ws.recommendations),
                 )
     for response in ws.responses.values():
         if response.source and response.source.value not in ws.sources:
@@ -67,14 +62,14 @@ def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnos
                 "HTHC203", response.source.loc,
                 f"response '{response.id}' answers source '{response.source.value}', which "
                 "is not in recommendations/",
-                hint=_suggest(response.source.value, ws.sources),
+                hint=did_you_mean(response.source.value, ws.sources),
             )
         for ref in _listed(response):
             if ref.value not in ws.positions:
                 yield Diagnostic.make(
                     "HTHC204", ref.loc,
                     f"response '{response.id}' lists '{ref.value}', which is not a position",
-                    hint=_suggest(ref.value, ws.positions),
+                    hint=did_you_mean(ref.value, ws.positions),
                 )
 
 
@@ -99,7 +94,7 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
                         yield Diagnostic.make(
                             "HTHC205", _locate(ws, scalar, match.group(), nth),
                             f"the link [[{target}]] points at no recommendation or position",
-                            hint=_suggest(target, items),
+                            hint=did_you_mean(target, items),
                         )
             if "@" in value:
                 counts = {}
@@ -111,7 +106,7 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
                         yield Diagnostic.make(
                             "HTHC206", _locate(ws, scalar, needle, nth),
                             f"the citation [@{key}] names no entry in references.yaml",
-                            hint=_suggest(key, ws.references)
+                            hint=did_you_mean(key, ws.references)
                             or "add it to references.yaml under 'references:'",
                         )
 

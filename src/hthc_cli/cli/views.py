@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from hthc_cli.check.diagnostics import Severity
 from hthc_cli.errors import UsageError
+from hthc_cli.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
 from hthc_cli.workspace.model import Position, Recommendation, Workspace
 from hthc_cli.workspace.schema import Text
@@ -77,8 +77,8 @@ def coverage_rows(ws: Workspace, source_id: str | None, lang: str) -> list[Row]:
 
 
 def _did_you_mean(value: str, candidates: Any) -> str:
-    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(value, candidates)
+    return f"; {hint}" if hint else ""
 
 
 def item_view(ws: Workspace, item_id: str) -> Row:

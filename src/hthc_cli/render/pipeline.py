@@ -79,10 +79,10 @@ def plan(
         raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
     if response_id is not None:
         if response_id not in ws.responses:
-            import difflib
+            from hthc_cli.suggest import did_you_mean
 
-            close = difflib.get_close_matches(response_id, list(ws.responses), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(response_id, ws.responses)
+            hint = f"; {hint}" if hint else ""
             known = ", ".join(ws.responses) or "none"
             raise UsageError(f"no response '{response_id}'{hint} (responses: {known})")
         responses = [ws.responses[response_id]]

@@ -6,13 +6,13 @@ for editors (`hthc schema`), so the two cannot disagree.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 from hthc_cli.check.diagnostics import Diagnostic, Location
+from hthc_cli.suggest import closest, did_you_mean
 from hthc_cli.workspace.source import InvalidScalar, YMap, YNode, YScalar, YSeq, scalar_kind
 
 Kind = Literal[
@@ -265,10 +265,8 @@ class Validator:
             fld = spec.fields.get(key)
             if fld is None:
                 if not spec.open:
-                    close = difflib.get_close_matches(key, spec.fields, n=1, cutoff=0.6)
-                    hint = (
-                        f"did you mean '{close[0]}'?" if close
-                        else "known keys: " + ", ".join(spec.fields)
+                    hint = did_you_mean(key, spec.fields) or (
+                        "known keys: " + ", ".join(spec.fields)
                     )
                     self.error(
                         "HTHC101", node.keys[key], f"unknown key '{key}' in {spec.title}", hint
@@ -345,8 +343,7 @@ class Validator:
             return None
         if kind == "enum":
             if value not in fld.choices:
-                close = difflib.get_close_matches(value, fld.choices, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else None
+                hint = did_you_mean(value, fld.choices)
                 self.error("HTHC104", node.loc,
                            f"'{key}' is '{value}'; it must be one of: " + ", ".join(fld.choices),
                            hint)
@@ -421,8 +418,8 @@ class Validator:
             text = Text(node)
             for lang, scalar in node.items.items():
                 if lang not in self.languages:
-                    close = difflib.get_close_matches(lang, self.languages, n=1, cutoff=0.5)
-                    hint = (f"did you mean '{close[0]}'? " if close else "") + (
+                    close = closest(lang, self.languages, cutoff=0.5)
+                    hint = (f"did you mean '{close}'? " if close else "") + (
                         "hthc.yaml lists: " + ", ".join(self.languages))
                     self.error("HTHC106", node.keys[lang],
                                f"'{lang}' is not a language of this workspace", hint)
