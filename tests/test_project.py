@@ -122,3 +122,37 @@ def test_mypy_is_clean() -> None:
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def _as_json(value: object) -> object:
+    """YAML values as an editor's YAML server sees them: dates are strings."""
+    import datetime
+
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize(
+    ("pattern", "schema"),
+    [
+        ("hthc.yaml", "hthc.schema.json"),
+        ("references.yaml", "references.schema.json"),
+        ("recommendations/*.yaml", "recommendations.schema.json"),
+        ("positions/*.yaml", "positions.schema.json"),
+        ("responses/*.yaml", "response.schema.json"),
+    ],
+)
+def test_shipped_files_validate_against_the_schemas_editors_use(
+    pattern: str, schema: str
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(schema_texts()[schema]))
+    for path in sorted(ROOT.glob(pattern)):
+        document = _as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+        errors = [e.message for e in validator.iter_errors(document)]
+        assert errors == [], path

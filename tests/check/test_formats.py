@@ -293,9 +293,6 @@ def test_sarif_validates_against_the_schema(
     jsonschema.validate(log, SARIF_SUBSET)
 
 
-@pytest.mark.xfail(strict=True, reason="reporters.py, _sarif_location: the path is put in "
-                   "artifactLocation.uri as it is; SARIF wants a URI reference, so a space "
-                   "must be written %20")
 def test_sarif_writes_file_names_with_spaces_as_uris() -> None:
     d = Diagnostic.make("HTHC009", Location("positions/nye holdninger.yaml"), "empty")
     log = json.loads(SarifReporter().report(CheckResult(None, [d], 1)))  # type: ignore[arg-type]
@@ -358,9 +355,6 @@ def test_a_workspace_option_that_is_no_folder_is_a_usage_error(
     assert (run.returncode, run.stderr) == (2, "hthc: --workspace nowhere: no such folder\n")
 
 
-@pytest.mark.xfail(strict=True, reason="main.py, run: typer raises its own click exceptions "
-                   "(typer._click), which `isinstance(exc, click.ClickException)` misses, so a "
-                   "mistyped option is reported as an internal error and a bug in hthc")
 def test_a_mistyped_option_is_a_usage_error_not_a_bug(clean: Path, hthc: Hthc) -> None:
     run = hthc("check", "--no-such-option", cwd=clean)
     assert run.returncode == 2
@@ -389,9 +383,6 @@ def test_passing_file_paths_reports_only_those_files(problems: Path, hthc: Hthc)
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="loader.py, only_files compares each path as given, so "
-                   "a folder matches no diagnostic: `hthc check positions` prints 'no problems "
-                   "found' and exits 0 on a workspace with errors")
 def test_passing_a_folder_reports_its_files_or_is_refused(problems: Path, hthc: Hthc) -> None:
     run = hthc("check", "--color", "never", "positions", cwd=problems)
     assert run.returncode != 0

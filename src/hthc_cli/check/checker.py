@@ -39,4 +39,4 @@ def check_workspace(
     if only:
         diagnostics = only_files(diagnostics, only)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return CheckResult(loaded.workspace, diagnostics, len(loaded.workspace.files))
+    return CheckResult(loaded.workspace, diagnostics, loaded.files_read)

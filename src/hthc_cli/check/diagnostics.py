@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -20,9 +21,11 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
-    """A place in a file; line and column count from 1, columns in characters."""
+class Location(NamedTuple):
+    """A place in a file; line and column count from 1, columns in characters.
+
+    A tuple, since a large workspace makes one for every value it reads.
+    """
 
     path: str
     line: int = 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import ClassVar
+from urllib.parse import quote
 
 from hthc_cli import __version__
 from hthc_cli.check.checker import CheckResult
@@ -204,7 +205,7 @@ class SarifReporter(Reporter):
 def _sarif_location(path: str, line: int, column: int) -> dict[str, object]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": path.replace("\\", "/")},
+            "artifactLocation": {"uri": quote(path.replace("\\", "/"))},
             "region": {"startLine": line, "startColumn": column},
         }
     }

@@ -22,7 +22,8 @@ LINK = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
 _BRACKETED = re.compile(r"\[([^\[\]]*@[^\[\]]*)\](?!\()")
 _CITE_KEY = re.compile(r"(?<![\w.@])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
-PLACEHOLDER = re.compile(r"\b(TODO|TBD|XXX|FIXME)\b")
+PLACEHOLDER_WORDS = ("TODO", "TBD", "XXX", "FIXME")
+PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDER_WORDS) + r")\b")
 
 
 def citation_keys(text: str) -> Iterator[str]:
@@ -47,9 +48,10 @@ def _locate(ws: Workspace, scalar: YScalar, needle: str, nth: int) -> Location:
 
 
 def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    # A file that could not be read hides its items: nothing counts as unknown then.
     for position in ws.positions.values():
         for ref in position.addresses:
-            if ref.value not in ws.recommendations:
+            if ref.value not in ws.recommendations and "recommendations" not in ws.incomplete:
                 yield Diagnostic.make(
                     "HTHC202", ref.loc,
                     f"position '{position.id}' addresses '{ref.value}', which is not a "
@@ -57,7 +59,8 @@ def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnos
                     hint=did_you_mean(ref.value, ws.recommendations),
                 )
     for response in ws.responses.values():
-        if response.source and response.source.value not in ws.sources:
+        if (response.source and response.source.value not in ws.sources
+                and "recommendations" not in ws.incomplete):
             yield Diagnostic.make(
                 "HTHC203", response.source.loc,
                 f"response '{response.id}' answers source '{response.source.value}', which "
@@ -65,7 +68,7 @@ def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnos
                 hint=did_you_mean(response.source.value, ws.sources),
             )
         for ref in _listed(response):
-            if ref.value not in ws.positions:
+            if ref.value not in ws.positions and "positions" not in ws.incomplete:
                 yield Diagnostic.make(
                     "HTHC204", ref.loc,
                     f"response '{response.id}' lists '{ref.value}', which is not a position",
@@ -79,12 +82,14 @@ def _listed(response: Response) -> list[IdRef]:
 
 def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     items = ws.recommendations.keys() | ws.positions.keys()
+    check_links = not ws.incomplete & {"recommendations", "positions"}
+    check_citations = "references" not in ws.incomplete
     for text, markdown in ws.texts:
         if not markdown:
             continue
         for _, scalar in text.scalars():
             value = str(scalar.value)
-            if "[[" in value:
+            if check_links and "[[" in value:
                 counts: dict[str, int] = {}
                 for match in LINK.finditer(value):
                     target = match.group(1)
@@ -96,7 +101,7 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
                             f"the link [[{target}]] points at no recommendation or position",
                             hint=did_you_mean(target, items),
                         )
-            if "@" in value:
+            if check_citations and "@" in value:
                 counts = {}
                 for key in citation_keys(value):
                     needle = "@" + key
@@ -113,6 +118,10 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
 
 def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     languages = ws.languages
+    with_placeholders = {
+        path for path, source in ws.files.items()
+        if any(word in source.text for word in PLACEHOLDER_WORDS)
+    }
     for text, _ in ws.texts:
         if text.common is None and len(text.by_language) < len(languages):
             missing = [lang for lang in languages if lang not in text.by_language]
@@ -123,6 +132,8 @@ def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
                 + ", ".join(f"'{lang}'" for lang in text.by_language),
             )
         for _, scalar in text.scalars():
+            if scalar.loc.path not in with_placeholders:
+                continue
             value = str(scalar.value)
             for match in PLACEHOLDER.finditer(value):
                 yield Diagnostic.make(
@@ -186,7 +197,7 @@ def response_contents(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
         included = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
         included += ws.specific_positions(response)
         for position in included:
-            if position.status != "approved":
+            if position.status in ("draft", "review"):
                 loc = position.record.locs.get("status", position.record.loc)
                 yield Diagnostic.make(
                     "HTHC305", loc,
@@ -207,6 +218,8 @@ def response_contents(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
 
 
 def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    if "positions" in ws.incomplete:
+        return
     answered = {r.source.value for r in ws.responses.values() if r.source}
     addressed = {a.value for p in ws.positions.values() for a in p.addresses}
     for source_id in sorted(answered):

@@ -256,15 +256,17 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("hthc: interrupted\n")
         sys.exit(130)
+    except typer.Abort:
+        sys.stderr.write("hthc: aborted\n")
+        sys.exit(EXIT_USAGE)
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"hthc: {exc}\n")
+        sys.exit(EXIT_USAGE)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            sys.stderr.write("hthc: aborted\n")
-            sys.exit(EXIT_USAGE)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(EXIT_USAGE)
         if os.environ.get("HTHC_DEBUG"):
             traceback.print_exc()
         sys.stderr.write(

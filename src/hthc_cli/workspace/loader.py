@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,14 +80,34 @@ def _yaml_files(folder: Path) -> list[Path]:
 class Loaded:
     workspace: Workspace
     diagnostics: list[Diagnostic]
+    files_read: int
 
 
 def load_workspace(root: Path) -> Loaded:
     """Read every file of the workspace at `root`; never raises for bad content."""
+    # Loading allocates a great many small objects and no reference cycles; the cyclic
+    # collector's passes over them made load time grow faster than the workspace.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        loaded = _load(root)
+        # What was loaded lives as long as the command: keep later collections off it.
+        gc.freeze()
+        return loaded
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path) -> Loaded:
     diagnostics: list[Diagnostic] = []
     files: dict[str, SourceFile] = {}
+    incomplete: set[str] = set()
+    read_count = 0
 
     def read(path: Path) -> SourceFile | None:
+        nonlocal read_count
+        read_count += 1
         source = read_source(path, _display(path), diagnostics)
         if source is not None:
             files[source.display] = source
@@ -95,7 +116,7 @@ def load_workspace(root: Path) -> Loaded:
     config = read(root / CONFIG)
     languages = _languages(config, diagnostics)
     validator = Validator(languages, diagnostics)
-    config_record = _root_record(config, validator, WORKSPACE, CONFIG)
+    config_record = _root_record(config, validator, WORKSPACE, CONFIG, incomplete)
     organisation_record = config_record.get("organisation") if config_record else None
     organisation = Organisation.from_record(
         organisation_record if isinstance(organisation_record, Record)
@@ -110,7 +131,9 @@ def load_workspace(root: Path) -> Loaded:
 
     for path in _yaml_files(root / "recommendations"):
         source_file = read(path)
-        record = _root_record(source_file, validator, RECOMMENDATIONS_FILE, "recommendations")
+        record = _root_record(
+            source_file, validator, RECOMMENDATIONS_FILE, "recommendations", incomplete
+        )
         if record is None or source_file is None:
             continue
         source_record = record.get("source")
@@ -140,7 +163,7 @@ def load_workspace(root: Path) -> Loaded:
 
     for path in _yaml_files(root / "positions"):
         source_file = read(path)
-        record = _root_record(source_file, validator, POSITIONS_FILE, "positions")
+        record = _root_record(source_file, validator, POSITIONS_FILE, "positions", incomplete)
         if record is None or source_file is None:
             continue
         for item in record.get("positions") or ():
@@ -152,7 +175,9 @@ def load_workspace(root: Path) -> Loaded:
     references_path = root / REFERENCES
     if references_path.is_file():
         references_file = read(references_path)
-        record = _root_record(references_file, validator, REFERENCES_FILE, "references")
+        record = _root_record(
+            references_file, validator, REFERENCES_FILE, "references", incomplete
+        )
         keys = _IdTable(diagnostics)
         for item in (record.get("references") or ()) if record else ():
             key = item.get("key")
@@ -161,7 +186,7 @@ def load_workspace(root: Path) -> Loaded:
 
     for path in _yaml_files(root / "responses"):
         source_file = read(path)
-        record = _root_record(source_file, validator, RESPONSE, "response")
+        record = _root_record(source_file, validator, RESPONSE, "response", incomplete)
         if record is None or source_file is None:
             continue
         item_id = record.get("id")
@@ -171,23 +196,32 @@ def load_workspace(root: Path) -> Loaded:
 
     ws.texts = validator.texts
     ws.files = files
-    return Loaded(ws, diagnostics)
+    ws.incomplete = frozenset(incomplete)
+    return Loaded(ws, diagnostics, read_count)
 
 
 def _root_record(
-    source: SourceFile | None, validator: Validator, spec: Spec, what: str
+    source: SourceFile | None, validator: Validator, spec: Spec, what: str,
+    incomplete: set[str],
 ) -> Record | None:
+    """The file's top mapping, checked; `what` goes into `incomplete` when it is unreadable."""
     if source is None:
+        incomplete.add(what)
         return None
-    if source.root is None:
-        if source.text.strip() and not _only_comments(source.text):
-            return None  # a syntax error, already reported
+    root = source.root
+    if root is None and source.text.strip() and not _only_comments(source.text):
+        incomplete.add(what)
+        return None  # a syntax error, already reported
+    if root is None or (isinstance(root, YScalar) and root.value is None):
         validator.diagnostics.append(
             Diagnostic.make("HTHC009", Location(source.display), f"the {what} file is empty",
                             hint="add content, or delete the file")
         )
         return None
-    return validator.record(source.root, spec, f"a {what} file")
+    record = validator.record(root, spec, f"a {what} file")
+    if record is None:
+        incomplete.add(what)
+    return record
 
 
 def _only_comments(text: str) -> bool:
@@ -239,6 +273,16 @@ class _IdTable:
 
 
 def only_files(diagnostics: Iterable[Diagnostic], paths: Iterable[Path]) -> list[Diagnostic]:
-    """The diagnostics located in `paths` (what pre-commit passes)."""
-    wanted = {_display(p.resolve()) for p in paths}
-    return [d for d in diagnostics if d.location.path in wanted]
+    """The diagnostics located in `paths`, files or folders (what pre-commit passes)."""
+    wanted = [p.resolve() for p in paths]
+    files = {p for p in wanted if not p.is_dir()}
+    folders = [p for p in wanted if p.is_dir()]
+    where: dict[str, bool] = {}
+
+    def chosen(display: str) -> bool:
+        if display not in where:
+            path = Path(display).resolve()
+            where[display] = path in files or any(path.is_relative_to(f) for f in folders)
+        return where[display]
+
+    return [d for d in diagnostics if chosen(d.location.path)]

@@ -120,7 +120,7 @@ class Position:
         return cls(_str(r, "id"), text_field(r, "title"), _str(r, "stance", "neutral"),
                    _refs(r, "addresses"), text_field(r, "summary"), text_field(r, "argument"),
                    list(proposals) if isinstance(proposals, list) else [],
-                   _str(r, "status", "draft"), _opt_str(r, "owner"), r, file)
+                   _str(r, "status"), _opt_str(r, "owner"), r, file)
 
 
 @dataclass(slots=True)
@@ -210,6 +210,8 @@ class Workspace:
     responses: dict[str, Response] = field(default_factory=dict)
     texts: list[tuple[Text, bool]] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
+    incomplete: frozenset[str] = frozenset()
+    """Kinds of file ('positions', 'references', …) of which one could not be read."""
 
     @property
     def default_language(self) -> str:

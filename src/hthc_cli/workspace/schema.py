@@ -13,7 +13,15 @@ from typing import Any, Literal
 
 from hthc_cli.check.diagnostics import Diagnostic, Location
 from hthc_cli.suggest import closest, did_you_mean
-from hthc_cli.workspace.source import InvalidScalar, YMap, YNode, YScalar, YSeq, scalar_kind
+from hthc_cli.workspace.source import (
+    ALIASED,
+    InvalidScalar,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    scalar_kind,
+)
 
 Kind = Literal[
     "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
@@ -253,10 +261,12 @@ class Validator:
         self.diagnostics.append(Diagnostic.make(code, loc, message, hint=hint))
 
     def record(self, node: YNode, spec: Spec, where: str) -> Record | None:
+        if isinstance(node, YScalar) and node.value is ALIASED:
+            return None
         if not isinstance(node, YMap):
             self.error(
                 "HTHC103", node.loc,
-                f"{where} must be a mapping of 'key: value' lines, not a {_kind(node)}",
+                f"{where} must be a mapping of 'key: value' lines, not {_kind(node)}",
             )
             return None
         values: dict[str, Any] = {}
@@ -278,14 +288,15 @@ class Validator:
                 values[key] = converted
         missing = [k for k, f in spec.fields.items() if f.required and k not in node.items]
         for key in missing:
-            fld = spec.fields[key]
             self.error(
                 "HTHC102", node.loc, f"{spec.title} has no '{key}'",
-                f"add '{key}:' ({fld.description.rstrip('.').lower()})",
+                f"add '{key}:' — {_lower_first(spec.fields[key].description.rstrip('.'))}",
             )
         return Record(node.loc, values, locs, node.items)
 
     def value(self, node: YNode, fld: Field, key: str) -> Any:
+        if isinstance(node, YScalar) and node.value is ALIASED:
+            return None
         kind = fld.kind
         if kind in ("text", "markdown"):
             return self.text(node, key, kind == "markdown")
@@ -316,7 +327,7 @@ class Validator:
                     out.append(ref)
             return out
         if not isinstance(node, YScalar):
-            self.error("HTHC103", node.loc, f"'{key}' must be a single value, not a {_kind(node)}")
+            self.error("HTHC103", node.loc, f"'{key}' must be a single value, not {_kind(node)}")
             return None
         value = node.value
         if kind == "date":
@@ -338,7 +349,7 @@ class Validator:
             if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
                 return str(value)
             self.error("HTHC103", node.loc,
-                       f"'{key}' must be text, not a {scalar_kind(value)}",
+                       f"'{key}' must be text, not {scalar_kind(value)}",
                        'put the value in quotes ("…") to make it text')
             return None
         if kind == "enum":
@@ -369,6 +380,8 @@ class Validator:
         return None
 
     def word(self, node: YNode, key: str, pattern: re.Pattern[str]) -> IdRef | None:
+        if isinstance(node, YScalar) and node.value is ALIASED:
+            return None
         if not isinstance(node, YScalar) or not isinstance(node.value, str | int):
             self.error("HTHC103", node.loc, f"each item of '{key}' must be a single word")
             return None
@@ -400,6 +413,8 @@ class Validator:
         return None
 
     def text(self, node: YNode, key: str, markdown: bool) -> Text | None:
+        if isinstance(node, YScalar) and node.value is ALIASED:
+            return None
         if isinstance(node, YScalar):
             if node.value is None or (isinstance(node.value, str) and not node.value.strip()):
                 self.error("HTHC109", node.loc, f"'{key}' is empty",
@@ -410,7 +425,7 @@ class Validator:
                     node.value = str(node.value)
                 else:
                     self.error("HTHC103", node.loc,
-                               f"'{key}' must be text, not a {scalar_kind(node.value)}",
+                               f"'{key}' must be text, not {scalar_kind(node.value)}",
                                'put the value in quotes ("…") to make it text')
                     return None
             text = Text(node, common=node)
@@ -418,7 +433,9 @@ class Validator:
             text = Text(node)
             for lang, scalar in node.items.items():
                 if lang not in self.languages:
-                    close = closest(lang, self.languages, cutoff=0.5)
+                    close = closest(
+                        lang, [c for c in self.languages if c not in node.items], cutoff=0.5
+                    )
                     hint = (f"did you mean '{close}'? " if close else "") + (
                         "hthc.yaml lists: " + ", ".join(self.languages))
                     self.error("HTHC106", node.keys[lang],
@@ -446,11 +463,15 @@ class Validator:
         return text
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _kind(node: YNode) -> str:
     if isinstance(node, YMap):
-        return "mapping"
+        return "a mapping"
     if isinstance(node, YSeq):
-        return "list"
+        return "a list"
     return scalar_kind(node.value)
 
 

@@ -40,6 +40,12 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_YAML_TAG = "tag:yaml.org,2002:"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+_ScalarNode = yaml.ScalarNode
+_SequenceNode = yaml.SequenceNode
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -121,8 +127,8 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
                 Diagnostic.make(
                     "HTHC006",
                     whole_file,
-                    f"the file is {size / 1048576:.1f} MiB; hthc reads files up to "
-                    f"{MAX_FILE_BYTES // 1048576} MiB",
+                    f"the file is {size:,} bytes; hthc reads files up to "
+                    f"{MAX_FILE_BYTES // 1048576} MiB ({MAX_FILE_BYTES:,} bytes)",
                     hint="split it into several files in the same folder",
                 )
             )
@@ -143,13 +149,15 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
             Diagnostic.make(
                 "HTHC005",
                 Location(display, line, col),
-                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot start a character here",
+                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} here is not valid UTF-8 "
+                "(the file was probably saved as Latin-1 or Windows-1252)",
                 hint="save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)",
             )
         )
         return None
     if text.startswith("\ufeff"):
-        text = " " + text[1:]
+        # A byte order mark (Notepad writes one): editors do not show it or count it.
+        text = text[1:]
     lines = LineIndex(text)
     source = SourceFile(path, display, text, None, lines)
 
@@ -168,7 +176,7 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
         source.text = text
 
     tab_lines = set()
-    for match in _TAB_INDENT.finditer(text):
+    for match in _TAB_INDENT.finditer(text) if "\t" in text else ():
         loc = source.locate(match.end() - 1)
         tab_lines.add(loc.line)
         diagnostics.append(
@@ -184,6 +192,8 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # where the quote opens, not where the file ends
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         if line not in tab_lines:
@@ -211,12 +221,16 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, loc: Location) -> Diagnostic:
     elif "found undefined alias" in problem or "found undefined alias" in context:
         message = "an alias (*name) with no anchor"
         hint = "hthc files do not use anchors and aliases: write the value out"
+    elif "quoted scalar" in context:
+        message = "a quote that is never closed"
+        hint = "close the quote at the end of the value, or write the text as a block (|)"
     elif "could not find expected ':'" in problem:
         message = "a line that is not 'key: value' where a key was expected"
         hint = "check the indentation of this line and the one above it"
     else:
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-        if "indentation" in problem or "block end" in problem:
+        if ("indentation" in problem or "block end" in problem
+                or "indicator" in problem or "block collection" in context):
             hint = "check that the lines of one list or mapping start in the same column"
     return Diagnostic.make("HTHC001", loc, message, hint=hint)
 
@@ -227,38 +241,45 @@ class _Walker:
     def __init__(self, source: SourceFile, diagnostics: list[Diagnostic]) -> None:
         self.source = source
         self.diagnostics = diagnostics
+        self.display = source.display
         self.seen: set[int] = set()
         self.alias_reported = False
 
-    def loc(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
-        return Location(self.source.display, mark.line + 1, mark.column + 1)
-
     def walk(self, node: yaml.Node) -> YNode:
+        # The hot path of a large workspace: one call per value, so it stays flat.
         key = id(node)
+        mark = node.start_mark
+        loc = Location(self.display, mark.line + 1, mark.column + 1)
         if key in self.seen:
             self.report_aliases()
-            return YScalar(None, self.loc(node), node.start_mark.index, node.end_mark.index)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            return YScalar(ALIASED, loc, mark.index, node.end_mark.index)
         self.seen.add(key)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, "tag:yaml.org,2002:seq")
-            return YSeq([self.walk(item) for item in node.value], self.loc(node))
-        assert isinstance(node, yaml.MappingNode)
-        self.check_tag(node, "tag:yaml.org,2002:map")
+        cls = node.__class__
+        if cls is _ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return YScalar(node.value, loc, mark.index, node.end_mark.index, node.style)
+            return self.scalar(node, loc)
+        if cls is _SequenceNode:
+            if node.tag != _SEQ:
+                self.unsupported_tag(node.tag, loc)
+            walk = self.walk
+            return YSeq([walk(item) for item in node.value], loc)
+        if node.tag != _MAP:
+            self.unsupported_tag(node.tag, loc)
         items: dict[str, YNode] = {}
         keys: dict[str, Location] = {}
         for key_node, value_node in node.value:
-            key_loc = self.loc(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
+            key_mark = key_node.start_mark
+            key_loc = Location(self.display, key_mark.line + 1, key_mark.column + 1)
+            if key_node.__class__ is not _ScalarNode:
                 self.diagnostics.append(
                     Diagnostic.make(
                         "HTHC103", key_loc, "a key must be a plain word, not a list or mapping"
                     )
                 )
                 continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE:
                 self.diagnostics.append(
                     Diagnostic.make(
                         "HTHC004",
@@ -277,57 +298,49 @@ class _Walker:
                         key_loc,
                         f"the key '{name}' appears twice in this mapping; the first is at "
                         f"line {first.line}",
-                        hint="keep one of them: YAML would silently drop the first",
+                        hint="keep one of them: other YAML tools would silently use the last one",
                         related=(first,),
                     )
                 )
                 continue
             keys[name] = key_loc
             items[name] = self.walk(value_node)
-        return YMap(items, keys, self.loc(node))
+        return YMap(items, keys, loc)
 
-    def scalar(self, node: yaml.ScalarNode) -> YScalar:
+    def scalar(self, node: yaml.ScalarNode, loc: Location) -> YScalar:
         tag = node.tag
-        loc = self.loc(node)
         value: Any
-        if tag == _STR:
-            value = node.value
-        elif tag in _SCALAR_TAGS:
+        if tag in _SCALAR_TAGS:
             try:
                 value = _constructor.yaml_constructors[tag](_constructor, node)
             except (ValueError, yaml.YAMLError):
                 value = InvalidScalar(node.value, tag)
         else:
-            self.diagnostics.append(
-                Diagnostic.make(
-                    "HTHC008",
-                    loc,
-                    f"the tag '{tag}' is not supported",
-                    hint="remove the tag; hthc files hold plain text, numbers, dates and lists",
-                )
-            )
+            self.unsupported_tag(tag, loc)
             value = node.value
         return YScalar(value, loc, node.start_mark.index, node.end_mark.index, node.style)
 
-    def check_tag(self, node: yaml.Node, expected: str) -> None:
-        if node.tag != expected:
-            self.diagnostics.append(
-                Diagnostic.make(
-                    "HTHC008",
-                    self.loc(node),
-                    f"the tag '{node.tag}' is not supported",
-                    hint="remove the tag; hthc files hold plain text, numbers, dates and lists",
-                )
+    def unsupported_tag(self, tag: str, loc: Location) -> None:
+        self.diagnostics.append(
+            Diagnostic.make(
+                "HTHC008",
+                loc,
+                f"the tag '{_as_written(tag)}' is not supported",
+                hint="remove the tag; hthc files hold plain text, numbers, dates and lists",
             )
+        )
 
     def report_aliases(self) -> None:
         """Aliases are refused; an alias reuses a node, so it is never expanded here."""
         if self.alias_reported:
             return
         self.alias_reported = True
+        reported: set[str] = set()
         for event in yaml.parse(self.source.text, Loader=_Loader):
             mark = event.start_mark
-            if isinstance(event, yaml.AliasEvent) and mark is not None:
+            if (isinstance(event, yaml.AliasEvent) and mark is not None
+                    and event.anchor not in reported):
+                reported.add(event.anchor)
                 self.diagnostics.append(
                     Diagnostic.make(
                         "HTHC004",
@@ -339,6 +352,15 @@ class _Walker:
                 )
 
 
+def _as_written(tag: str) -> str:
+    """'tag:yaml.org,2002:python/object' as it stands in the file: '!!python/object'."""
+    return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+
+
+ALIASED: Any = type("Aliased", (), {"__repr__": lambda self: "<alias>"})()
+"""Stands where an alias was: already reported, and not to be reported again."""
+
+
 @dataclass(frozen=True, slots=True)
 class InvalidScalar:
     """A scalar that looks like a date or number but is not a valid one (e.g. 2024-13-45)."""
@@ -348,17 +370,17 @@ class InvalidScalar:
 
 
 def scalar_kind(value: Any) -> str:
-    """The plain-words name of a value's type, for messages."""
+    """The plain-words name of a value's type, with its article, for messages."""
     if isinstance(value, bool):
-        return "yes/no value"
+        return "a yes/no value"
     if isinstance(value, int | float):
-        return "number"
+        return "a number"
     if isinstance(value, datetime):
-        return "date and time"
+        return "a date and time"
     if isinstance(value, date):
-        return "date"
+        return "a date"
     if value is None:
-        return "empty value"
+        return "an empty value"
     if isinstance(value, InvalidScalar):
-        return "invalid date" if value.tag.endswith("timestamp") else "invalid number"
+        return "an invalid date" if value.tag.endswith("timestamp") else "an invalid number"
     return "text"
