@@ -212,6 +212,7 @@ class Workspace:
     files: dict[str, SourceFile] = field(default_factory=dict)
     incomplete: frozenset[str] = frozenset()
     """Kinds of file ('positions', 'references', …) of which one could not be read."""
+    _addressing: dict[str, list[Position]] | None = field(default=None, repr=False)
 
     @property
     def default_language(self) -> str:
@@ -221,7 +222,14 @@ class Workspace:
         return self.recommendations.get(item_id) or self.positions.get(item_id)
 
     def positions_addressing(self, rec_id: str) -> list[Position]:
-        return [p for p in self.positions.values() if any(a.value == rec_id for a in p.addresses)]
+        """The positions that address a recommendation, in the order they were read."""
+        if self._addressing is None:
+            index: dict[str, list[Position]] = {}
+            for position in self.positions.values():
+                for rec in dict.fromkeys(a.value for a in position.addresses):
+                    index.setdefault(rec, []).append(position)
+            self._addressing = index
+        return self._addressing.get(rec_id, [])
 
     def specific_positions(self, response: Response) -> list[Position]:
         """The response's specific positions: as listed, or all on its source in order."""
@@ -233,9 +241,13 @@ class Workspace:
             return []
         general = {r.value for r in response.general}
         order = {rec.id: i for i, rec in enumerate(source.recommendations)}
-        chosen = [
-            p for p in self.positions.values()
-            if p.id not in general and any(a.value in order for a in p.addresses)
-        ]
-        chosen.sort(key=lambda p: min(order.get(a.value, len(order)) for a in p.addresses))
-        return chosen
+        chosen: dict[str, Position] = {}
+        for rec in source.recommendations:
+            for p in self.positions_addressing(rec.id):
+                if p.id not in general:
+                    chosen.setdefault(p.id, p)
+        # positions in the order of the first recommendation each addresses, then as read
+        return sorted(
+            chosen.values(),
+            key=lambda p: min(order.get(a.value, len(order)) for a in p.addresses),
+        )

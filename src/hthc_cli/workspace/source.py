@@ -100,11 +100,13 @@ class SourceFile:
     path: Path
     display: str
     text: str
-    root: YNode | None
-    lines: LineIndex = field(repr=False)
+    root: YNode | None = None
+    _lines: LineIndex | None = field(default=None, repr=False)
 
     def locate(self, offset: int) -> Location:
-        line, col = self.lines.position(offset)
+        if self._lines is None:  # only a file with something to report needs it
+            self._lines = LineIndex(self.text)
+        line, col = self._lines.position(offset)
         return Location(self.display, line, col)
 
     def locate_in(self, node: YScalar, needle: str, nth: int = 0) -> Location:
@@ -158,23 +160,7 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
     if text.startswith("\ufeff"):
         # A byte order mark (Notepad writes one): editors do not show it or count it.
         text = text[1:]
-    lines = LineIndex(text)
-    source = SourceFile(path, display, text, None, lines)
-
-    for match in _CONTROL.finditer(text):
-        char = match.group()
-        diagnostics.append(
-            Diagnostic.make(
-                "HTHC007",
-                source.locate(match.start()),
-                f"control character U+{ord(char):04X} cannot be written to a Word document",
-                hint="delete it; it often comes from text pasted from a PDF or another program",
-            )
-        )
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(" ", text)
-        source.text = text
-
+    source = SourceFile(path, display, text)
     tab_lines = set()
     for match in _TAB_INDENT.finditer(text) if "\t" in text else ():
         loc = source.locate(match.end() - 1)
@@ -189,7 +175,13 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
         )
 
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.reader.ReaderError:
+            # libyaml refuses control characters at the first one: report them all, then
+            # read the file with spaces in their place to find its other problems.
+            text = _report_control_characters(source, diagnostics)
+            node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
@@ -206,6 +198,22 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
         return source
     source.root = _Walker(source, diagnostics).walk(node)
     return source
+
+
+def _report_control_characters(source: SourceFile, diagnostics: list[Diagnostic]) -> str:
+    for match in _CONTROL.finditer(source.text):
+        diagnostics.append(_control_diagnostic(source.locate(match.start()), match.group()))
+    source.text = _CONTROL.sub(" ", source.text)
+    return source.text
+
+
+def _control_diagnostic(loc: Location, char: str) -> Diagnostic:
+    return Diagnostic.make(
+        "HTHC007",
+        loc,
+        f"control character U+{ord(char):04X} cannot be written to a Word document",
+        hint="delete it; it often comes from text pasted from a PDF or another program",
+    )
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, loc: Location) -> Diagnostic:
@@ -258,7 +266,10 @@ class _Walker:
         if cls is _ScalarNode:
             tag = node.tag
             if tag == _STR:
-                return YScalar(node.value, loc, mark.index, node.end_mark.index, node.style)
+                value = node.value
+                if node.style == '"' and _CONTROL.search(value):  # written as an escape
+                    self.diagnostics.append(_control_diagnostic(loc, _CONTROL.findall(value)[0]))
+                return YScalar(value, loc, mark.index, node.end_mark.index, node.style)
             return self.scalar(node, loc)
         if cls is _SequenceNode:
             if node.tag != _SEQ:
