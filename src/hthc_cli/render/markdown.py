@@ -1,0 +1,360 @@
+"""The Markdown dialect between templates and documents: CommonMark with pandoc's extensions.
+
+Supported on top of CommonMark: pipe tables, ``~~strikethrough~~``, footnotes (``[^n]`` and
+``^[inline]``), fenced divs (``::: {custom-style="Name"}`` … ``:::``, also ``{#id}`` and
+classes), bracketed spans (``[text]{custom-style="Name"}``), heading attributes
+(``## Heading {#ID}``), citations (``[@key]``, ``[see @key, p. 4]``, ``[@a; @b]``) and
+internal links written ``[[ID]]``. Raw HTML is never passed through: it stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from hthc_cli.errors import RenderError
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from markdown_it.utils import OptionsDict
+
+ALLOWED_ATTRIBUTES = ("id", "class", "custom-style")
+"""The only attributes kept from ``{…}``; anything else (``style``, ``on…``) is dropped."""
+
+
+@dataclass(frozen=True)
+class CitationItem:
+    """One cited work inside ``[…]``: ``prefix @key suffix``."""
+
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+# Pandoc citation keys: a letter, digit or "_", then those or internal punctuation.
+_KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
+_CITATION_ITEM = re.compile(
+    r"^\s*(?P<prefix>(?:.*?\s)?)-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>" + _KEY + r"))"
+    r"(?P<suffix>.*?)\s*$",
+    re.DOTALL,
+)
+_WIKILINK = re.compile(r"\[\[([A-Za-z0-9_][A-Za-z0-9_.:\-]*)\]\]")
+_HEADING_ATTRS = re.compile(r"^(?P<text>.*?)[ \t]*(?P<attrs>\{[^{}]*\})[ \t]*$", re.DOTALL)
+_FENCE_CLOSE = re.compile(r"^:{3,}[ \t]*$")
+_FENCE_OPEN = re.compile(r"^(?P<colons>:{3,})[ \t]*(?P<attrs>.*?)[ \t]*(?::{3,}[ \t]*)?$")
+_CLASS_WORD = re.compile(r"^[^\s{}:]+$")
+
+
+def parse_markdown(text: str) -> list[Token]:
+    """Parse a whole document into markdown-it's flat block token stream.
+
+    Footnote bodies follow the document, between ``footnote_block_open`` and
+    ``footnote_block_close``; fenced divs are ``div_open``/``div_close``; citations are inline
+    ``citation`` tokens whose ``meta["items"]`` is a tuple of :class:`CitationItem`.
+    """
+    return _parser().parse(text, {})
+
+
+def parse_inline(text: str) -> list[Token]:
+    """Parse a run of inline Markdown (e.g. a formatted reference) into inline tokens."""
+    tokens = _parser().parseInline(text, {})
+    children = tokens[0].children if tokens else None
+    return list(children or [])
+
+
+def split_footnotes(tokens: Sequence[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The body tokens, and the block tokens of each footnote by its parser id."""
+    body: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    in_notes = False
+    for token in tokens:
+        kind = token.type
+        if kind == "footnote_block_open":
+            in_notes = True
+        elif kind == "footnote_block_close":
+            in_notes = False
+        elif not in_notes:
+            body.append(token)
+        elif kind == "footnote_open":
+            current = notes.setdefault(int(token.meta["id"]), [])
+        elif kind == "footnote_close":
+            current = None
+        elif kind != "footnote_anchor" and current is not None:
+            current.append(token)
+    return body, notes
+
+
+class CitationFormatter:
+    """The note text of citations, as inline tokens; each reference is parsed once."""
+
+    def __init__(self, citations: Mapping[str, str]) -> None:
+        self._citations = citations
+        self._references: dict[str, list[Token]] = {}
+
+    def tokens(self, items: Sequence[CitationItem], line: int | None = None) -> list[Token]:
+        """``[see @a, p. 4; @b]`` -> "see A, p. 4; B." as pandoc's note styles write it."""
+        tokens: list[Token] = []
+        last = ""
+        for index, item in enumerate(items):
+            reference = self._reference_text(item.key, line)
+            suffix = item.suffix.rstrip()
+            last_item = index == len(items) - 1
+            followed = bool(suffix.strip()) or not last_item
+            trimmed = reference[:-1] if followed and reference.endswith(".") else reference
+            if index:
+                tokens.append(_text("; "))
+            prefix = item.prefix.strip()
+            if prefix:
+                tokens.extend(_segment(prefix + " "))
+            cached = self._references.get(trimmed)
+            if cached is None:
+                cached = self._references[trimmed] = parse_inline(trimmed)
+            tokens.extend(cached)
+            last = trimmed
+            if suffix:
+                tokens.extend(_segment(suffix))
+                last = suffix
+        if last and last[-1] not in ".!?":
+            tokens.append(_text("."))
+        return tokens
+
+    def _reference_text(self, key: str, line: int | None) -> str:
+        try:
+            return self._citations[key].strip()
+        except KeyError:
+            where = f"line {line + 1} of the Markdown: " if line is not None else ""
+            known = sorted(self._citations)
+            listed = ", ".join(f"@{k}" for k in known[:12]) + (", …" if len(known) > 12 else "")
+            raise RenderError(
+                f"{where}unknown citation key @{key} (known keys: {listed or 'none'})"
+            ) from None
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<>!&~^{}@$|]")
+
+
+def _segment(text: str) -> list[Token]:
+    return parse_inline(text) if _MARKUP.search(text) else [_text(text)]
+
+
+def _text(content: str) -> Token:
+    from markdown_it.token import Token
+
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def markdown_options() -> OptionsDict:
+    """The parser's options, as markdown-it's HTML renderer needs them."""
+    return _parser().options
+
+
+def css_class(name: str) -> str:
+    """A custom style name as an HTML class name: "Address Block" -> "address-block"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "style"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=True)
+    md.use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+    md.block.ruler.before(
+        "fence",
+        "fenced_div",
+        _fenced_div_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.core.ruler.after("block", "heading_attrs", _heading_attrs_rule)
+    md.core.ruler.push("citation_notes", _citation_notes_rule)
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+def _parse_attributes(text: str) -> dict[str, str] | None:
+    """``{#id .class key="value"}`` as a dict, or None when it is not exactly that."""
+    from mdit_py_plugins.attrs.parse import ParseError, parse
+
+    try:
+        end, attrs = parse(text)
+    except ParseError:
+        return None
+    if text[end + 1 :].strip():
+        return None
+    return {key: str(value) for key, value in attrs.items() if key in ALLOWED_ATTRIBUTES}
+
+
+def _div_attributes(line: str) -> dict[str, str] | None:
+    """The attributes of an opening fence ``::: {…}`` or ``::: word``, else None."""
+    match = _FENCE_OPEN.match(line)
+    if match is None:
+        return None
+    spec = match.group("attrs").strip()
+    if not spec:
+        return None
+    if spec.startswith("{"):
+        return _parse_attributes(spec)
+    if _CLASS_WORD.match(spec):
+        return {"class": spec}
+    return None
+
+
+def _fenced_div_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    line = state.src[start : state.eMarks[start_line]]
+    if not line.startswith(":::"):
+        return False
+    attrs = _div_attributes(line)
+    if attrs is None:
+        return False
+    if silent:
+        return True
+
+    depth = 0
+    next_line = start_line
+    closed = False
+    while True:
+        next_line += 1
+        if next_line >= end_line:
+            break
+        begin = state.bMarks[next_line] + state.tShift[next_line]
+        end = state.eMarks[next_line]
+        if begin < end and state.sCount[next_line] < state.blkIndent:
+            break
+        if state.sCount[next_line] - state.blkIndent >= 4:
+            continue
+        text = state.src[begin:end]
+        if not text.startswith(":::"):
+            continue
+        if _FENCE_CLOSE.match(text):
+            if depth == 0:
+                closed = True
+                break
+            depth -= 1
+        elif _div_attributes(text) is not None:
+            depth += 1
+
+    old_parent = state.parentType
+    old_line_max = state.lineMax
+    state.parentType = "fenced_div"
+    state.lineMax = next_line
+
+    token = state.push("div_open", "div", 1)
+    token.block = True
+    token.markup = ":::"
+    token.map = [start_line, next_line]
+    for key, value in attrs.items():
+        token.attrSet(key, value)
+
+    state.md.block.tokenize(state, start_line + 1, next_line)
+
+    token = state.push("div_close", "div", -1)
+    token.block = True
+    token.markup = ":::"
+
+    state.parentType = old_parent
+    state.lineMax = old_line_max
+    state.line = next_line + (1 if closed else 0)
+    return True
+
+
+def _heading_attrs_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        match = _HEADING_ATTRS.match(inline.content)
+        if match is None:
+            continue
+        spec = match.group("attrs")
+        if spec.replace(" ", "") == "{-}":
+            attrs: dict[str, str] | None = {"class": "unnumbered"}
+        else:
+            attrs = _parse_attributes(spec)
+        if attrs is None:
+            continue
+        inline.content = match.group("text")
+        for key, value in attrs.items():
+            token.attrSet(key, value)
+
+
+def _citation_notes_rule(state: StateCore) -> None:
+    """A citation is a note: drop the space before it and record its line for error messages."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = token.children
+        for index, child in enumerate(children):
+            if child.type != "citation":
+                continue
+            if token.map:
+                child.meta["line"] = token.map[0]
+            before = index - 1
+            if before >= 0 and children[before].type == "softbreak":
+                children[before].type, children[before].content = "text", ""
+                before -= 1
+            if before >= 0 and children[before].type == "text":
+                children[before].content = children[before].content.rstrip(" ")
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if state.linkLevel > 0 or not state.src.startswith("[[", state.pos):
+        return False
+    match = _WIKILINK.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        target = match.group(1)
+        token = state.push("link_open", "a", 1)
+        token.attrSet("href", "#" + target)
+        token.markup = "wikilink"
+        token = state.push("text", "", 0)
+        token.content = target
+        token = state.push("link_close", "a", -1)
+        token.markup = "wikilink"
+    state.pos = match.end()
+    return True
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    start = state.pos
+    if state.src[start] != "[" or state.src.find("@", start, state.posMax) < 0:
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, start, False)
+    if label_end < 0:
+        return False
+    after = state.src[label_end + 1 : label_end + 2]
+    if after in ("(", "[", "{"):
+        return False
+    content = state.src[start + 1 : label_end]
+    items: list[CitationItem] = []
+    for part in content.split(";"):
+        match = _CITATION_ITEM.match(part)
+        if match is None:
+            return False
+        key = match.group("braced") or match.group("key")
+        items.append(CitationItem(key, match.group("prefix"), match.group("suffix")))
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = state.src[start : label_end + 1]
+        token.meta = {"items": tuple(items)}
+    state.pos = label_end + 1
+    return True
