@@ -253,7 +253,7 @@ class _Walker:
         self.seen: set[int] = set()
         self.alias_reported = False
 
-    def walk(self, node: yaml.Node) -> YNode:
+    def walk(self, node: Any) -> YNode:
         # The hot path of a large workspace: one call per value, so it stays flat.
         key = id(node)
         mark = node.start_mark
@@ -346,7 +346,7 @@ class _Walker:
         if self.alias_reported:
             return
         self.alias_reported = True
-        reported: set[str] = set()
+        reported: set[str | None] = set()
         for event in yaml.parse(self.source.text, Loader=_Loader):
             mark = event.start_mark
             if (isinstance(event, yaml.AliasEvent) and mark is not None
