@@ -223,3 +223,50 @@ def test_pdf_without_libreoffice_says_how_to_get_it(workspace: Path) -> None:
     assert "PDF output needs LibreOffice, which is not installed" in out.stderr
     assert "apt-get install libreoffice-writer-nogui" in out.stderr
     assert not (workspace / "build" / f"{RESPONSE}.da.pdf").exists()
+
+
+def _letterhead_doc(path: Path, text: str) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = text
+    document.add_paragraph("this body is not used")
+    document.save(str(path))
+    return path
+
+
+def _headers(docx_path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(docx_path) as package:
+        return "".join(
+            package.read(n).decode("utf-8") for n in package.namelist()
+            if n.startswith("word/header")
+        )
+
+
+def test_reference_doc_from_the_command_line_or_hthc_yaml(workspace: Path) -> None:
+    _letterhead_doc(workspace / "cli.docx", "Brevpapir fra kommandolinjen")
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "a.docx",
+               "--reference-doc", "cli.docx", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert "Brevpapir fra kommandolinjen" in _headers(workspace / "a.docx")
+
+    _letterhead_doc(workspace / "brevpapir.docx", "HTHC brevpapir")
+    replace_in(workspace / "hthc.yaml", "languages: [da, en]",
+               "languages: [da, en]\nreference_doc: brevpapir.docx")
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "b.docx", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert "HTHC brevpapir" in _headers(workspace / "b.docx")
+    import zipfile
+
+    with zipfile.ZipFile(workspace / "b.docx") as package:
+        body = package.read("word/document.xml").decode("utf-8")
+    assert "this body is not used" not in body
+    assert "Høringssvar om Sundhedsstrukturkommissionens afrapportering" in body
+
+
+def test_a_missing_reference_doc_is_a_usage_error(workspace: Path) -> None:
+    out = hthc("render", RESPONSE, "--lang", "da", "--reference-doc", "nope.docx", cwd=workspace)
+    assert out.returncode == 2
+    assert "--reference-doc nope.docx: no such file" in out.stderr
