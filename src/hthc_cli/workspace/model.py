@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from hthc_cli.workspace.schema import IdRef, Record, Text
 from hthc_cli.workspace.source import SourceFile, YScalar
@@ -17,7 +16,9 @@ from hthc_cli.workspace.source import SourceFile, YScalar
 
 def text_field(record: Record, key: str) -> Text:
     value = record.get(key)
-    return value if isinstance(value, Text) else Text(record.nodes.get(key) or _EMPTY)
+    if isinstance(value, Text):
+        return value
+    return Text(record.nodes.get(key) or YScalar(None, record.loc, 0, 0))
 
 
 def _opt_text(record: Record, key: str) -> Text | None:
@@ -50,9 +51,6 @@ def _refs(record: Record, key: str) -> list[IdRef]:
 def _record(record: Record, key: str) -> Record:
     value = record.get(key)
     return value if isinstance(value, Record) else Record(record.loc, {}, {}, {})
-
-
-_EMPTY: Any = YScalar(None, None, 0, 0)  # type: ignore[arg-type]
 
 
 @dataclass(slots=True)
