@@ -61,7 +61,7 @@ def test_markdown_of_the_shipped_response_reads_as_a_danish_hoeringssvar(workspa
     assert "## Generelle bemærkninger" in md
     assert "## Bemærkninger til de enkelte anbefalinger" in md
     assert "{#SSK-2024-DIGI}" in md and "{#HTHC-GOLDEN-MIDDLE}" in md
-    assert "Gengivet i uddrag, ikke ordret" in md
+    assert "Gengivet med egne ord, ikke ordret citat" in md
     assert "[Holdning: Støtter med forbehold]{custom-style=\"Stance\"}" in md
     assert "Med venlig hilsen" in md
     assert "| Anbefaling | Holdning | Bemærkninger |" in md
@@ -270,3 +270,105 @@ def test_a_missing_reference_doc_is_a_usage_error(workspace: Path) -> None:
     out = hthc("render", RESPONSE, "--lang", "da", "--reference-doc", "nope.docx", cwd=workspace)
     assert out.returncode == 2
     assert "--reference-doc nope.docx: no such file" in out.stderr
+
+
+def test_an_error_in_any_positions_file_stops_the_render(workspace: Path) -> None:
+    path = workspace / "positions" / "digitalisation.yaml"
+    replace_in(path, "    stance: support-with-reservations", "\tstance: support-with-reservations")
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert "positions/digitalisation.yaml:" in out.stderr and "HTHC002" in out.stderr
+    assert not (workspace / "build").exists()
+
+
+def test_errors_are_shown_before_a_response_they_hide_is_looked_for(workspace: Path) -> None:
+    path = workspace / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+    replace_in(path, "id: HTHC-HS-SSK-2024", "id: SSK-2024")
+    out = hthc("render", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert "HTHC201 the id 'SSK-2024' is already used by a source" in out.stderr
+
+
+def test_the_same_footnote_label_in_two_texts_makes_two_notes(workspace: Path) -> None:
+    path = workspace / "positions" / "digitalisation.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "        Konsekvensen kan blive,",
+        "        Se note[^1].\n\n        [^1]: Første note.\n\n        Konsekvensen kan blive,", 1,
+    ).replace(
+        "        Forslagene skal imødegå",
+        "        Se note[^1].\n\n        [^1]: Anden note.\n\n        Forslagene skal imødegå", 1,
+    )
+    path.write_text(text, encoding="utf-8")
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "r.docx", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    import zipfile
+
+    with zipfile.ZipFile(workspace / "r.docx") as package:
+        notes = package.read("word/footnotes.xml").decode("utf-8")
+    assert "Første note." in notes and "Anden note." in notes
+
+
+def test_the_format_follows_the_output_file_name(workspace: Path) -> None:
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "svar.html", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert (workspace / "svar.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "svar.pdf", "--format", "docx",
+               cwd=workspace)
+    assert out.returncode == 2
+    assert "-o svar.pdf ends in .pdf but --format is docx" in out.stderr
+    out = hthc("render", RESPONSE, "--lang", "da", "-o", "svar.txt", cwd=workspace)
+    assert out.returncode == 2
+    assert "cannot tell the format from -o svar.txt" in out.stderr
+
+
+def test_a_position_in_general_is_not_repeated_under_specific(workspace: Path) -> None:
+    path = workspace / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+    replace_in(path, "general:\n", "specific: [HTHC-NATIONAL-STRATEGY, HTHC-GOLDEN-MIDDLE]\n"
+               "general:\n")
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert md.count("{#HTHC-NATIONAL-STRATEGY}") == 1
+    assert md.count("**Fælles national strategi og beslutningskompetence") == 1
+
+
+def test_the_annex_links_only_to_recommendations_the_document_shows(workspace: Path) -> None:
+    path = workspace / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+    replace_in(path, "general:\n", "specific: []\ngeneral:\n")
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "(#SSK-2024-DIGI)" not in md
+    assert "| Tværgående anbefaling: Organisering af digitalisering og data |" in md
+
+
+def test_a_cited_reference_missing_in_the_language_is_a_located_error(workspace: Path) -> None:
+    path = workspace / "references.yaml"
+    replace_in(path, "    author: Health Tech Hub Copenhagen og Tænketanken Mandag Morgen",
+               "    author:\n      da: Health Tech Hub Copenhagen og Tænketanken Mandag Morgen")
+    out = hthc("render", RESPONSE, "--lang", "en", cwd=workspace)
+    assert out.returncode == 1
+    line = line_of(path, "      da: Health Tech Hub Copenhagen og")
+    assert f"references.yaml:{line}:7: reference 'bedre-digital-sundhed-2023' has no 'en' text" \
+        in out.stderr
+
+
+def test_titles_ending_in_a_question_mark_and_proposals_of_several_paragraphs(
+    workspace: Path,
+) -> None:
+    path = workspace / "positions" / "governance.yaml"
+    replace_in(path, "da: Den gyldne middelvej mellem centralisering og decentralisering",
+               "da: Centralisering eller decentralisering?")
+    replace_in(
+        path,
+        "      - da: >-\n          HTHC anbefaler, at en eventuel samlet organisation",
+        "      - da: |\n          Første afsnit af forslaget.\n\n          Andet afsnit.\n"
+        "        en: |\n          First.\n\n          Second.\n"
+        "      - da: >-\n          HTHC anbefaler, at en eventuel samlet organisation",
+    )
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    md = (workspace / "r.md").read_text(encoding="utf-8")
+    assert "- **Centralisering eller decentralisering?** " in md
+    assert "1. Første afsnit af forslaget.\n\n   Andet afsnit.\n2. HTHC anbefaler" in md

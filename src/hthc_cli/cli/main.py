@@ -173,7 +173,11 @@ def schema(
     """Write JSON Schema (draft 2020-12) for each kind of file, for editors."""
     from hthc_cli.workspace.schema_export import write_schemas
 
-    for path in write_schemas(output_dir):
+    try:
+        written = write_schemas(output_dir)
+    except OSError as exc:
+        fail(f"cannot write the schemas to {output_dir}: {exc.strerror or exc}", EXIT_PROBLEMS)
+    for path in written:
         sys.stdout.write(f"wrote {path}\n")
 
 
@@ -186,7 +190,10 @@ def render(
     lang: Annotated[
         str, typer.Option("--lang", "-l", help="A workspace language, or 'all'.")
     ] = "all",
-    format: Annotated[RenderFormat, typer.Option("--format", "-f")] = RenderFormat.docx,
+    format: Annotated[
+        RenderFormat | None,
+        typer.Option("--format", "-f", help="Default: from -o's file name, else docx."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", dir_okay=False, help="The file to write.")
     ] = None,
@@ -204,20 +211,27 @@ def render(
     """Render consultation responses as Word (or Markdown, HTML, PDF) documents."""
     from hthc_cli.check.checker import check_workspace
     from hthc_cli.check.reporters import TextReporter
-    from hthc_cli.render.pipeline import blocking_errors, plan, render_bytes, write_atomically
+    from hthc_cli.render.pipeline import (
+        blocking_errors,
+        output_format,
+        plan,
+        render_bytes,
+        write_atomically,
+    )
     from hthc_cli.workspace.loader import find_workspace
 
+    fmt = output_format(format.value if format else None, output)
     root = find_workspace(explicit=workspace)
     result = check_workspace(root)
     ws = result.workspace
-    jobs = plan(ws, response_id, lang, format.value, output, output_dir)
-    blocked = blocking_errors(result, list({j.response.id: j.response for j in jobs}.values()))
+    blocked = blocking_errors(result, response_id)
     if blocked is not None:
         sys.stderr.write(TextReporter(color=_use_color(Color.auto)).report(blocked))
         fail(f"not rendered: fix the {blocked.count(Severity.ERROR)} error(s) above first "
              "(hthc check shows them too)", EXIT_PROBLEMS)
     if reference_doc is not None and not reference_doc.is_file():
         fail(f"--reference-doc {reference_doc}: no such file")
+    jobs = plan(ws, response_id, lang, fmt, output, output_dir)
     progress = None
     if len(jobs) > 1 and sys.stderr.isatty():
         from rich.progress import Progress
@@ -227,7 +241,7 @@ def render(
         task = progress.add_task("Rendering", total=len(jobs))
     try:
         for job in jobs:
-            data = render_bytes(ws, job, format.value, reference_doc)
+            data = render_bytes(ws, job, fmt, reference_doc)
             write_atomically(job.output, data)
             sys.stdout.write(f"wrote {_shown(job.output)}\n")
             if progress is not None:

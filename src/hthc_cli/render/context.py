@@ -8,6 +8,7 @@ and its plain title when it is not. docs/templates.md documents every name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from hthc_cli.workspace.model import Position, Recommendation, Reference, Respon
 from hthc_cli.workspace.schema import Text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
+_NOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def escape_markdown(text: str) -> str:
@@ -34,6 +36,7 @@ class _Resolver:
     language: str
     anchors: set[str] = field(default_factory=set)
     missing: list[tuple[Location, str]] = field(default_factory=list)
+    texts_with_notes: int = 0
 
     def plain(self, text: Text | None, what: str) -> str:
         if text is None:
@@ -45,7 +48,15 @@ class _Resolver:
         return value.strip()
 
     def markdown(self, text: Text | None, what: str) -> str:
-        return self.links(self.plain(text, what))
+        return self.own_notes(self.links(self.plain(text, what)))
+
+    def own_notes(self, value: str) -> str:
+        """Footnote labels made unique to this text: `[^1]` in two texts are two notes."""
+        if "[^" not in value:
+            return value
+        self.texts_with_notes += 1
+        prefix = f"t{self.texts_with_notes}-"
+        return _NOTE_LABEL.sub(lambda m: f"[^{prefix}{m.group(1)}]", value)
 
     def links(self, value: str) -> str:
         if "[[" not in value:
@@ -66,12 +77,17 @@ class _Resolver:
 def build_context(ws: Workspace, response: Response, language: str) -> dict[str, Any]:
     """Everything a response template may use (see docs/templates.md)."""
     resolver = _Resolver(ws, language)
-    source = ws.sources[response.source.value] if response.source else None
+    source = ws.sources.get(response.source.value) if response.source else None
     general = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
-    specific = ws.specific_positions(response)
-    resolver.anchors = {p.id for p in (*general, *specific)}
-    if source is not None:
-        resolver.anchors |= {r.id for r in source.recommendations}
+    in_general = {p.id for p in general}
+    specific = [p for p in ws.specific_positions(response) if p.id not in in_general]
+    specific_ids = {p.id for p in specific}
+    shown_recommendations = {
+        r.id for r in (source.recommendations if source else ())
+        if any(p.id in specific_ids for p in ws.positions_addressing(r.id))
+    }
+    # Only what the document shows has a bookmark to link to.
+    resolver.anchors = in_general | specific_ids | shown_recommendations
 
     org = ws.organisation
     org_name = resolver.plain(org.name, "the organisation's name")
@@ -79,7 +95,8 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
     labels = {
         key: value.format(
             organisation=org_short, org_possessive=possessive(org_short, language),
-            source=resolver.plain(source.title, "the source's title") if source else "",
+            source=escape_markdown(resolver.plain(source.title, "the source's title"))
+            if source else "",
             page="{page}", pages="{pages}", link="{link}",
         )
         for key, value in LABELS[language].items()
@@ -124,6 +141,7 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
         on_it = [p for p in ws.positions_addressing(rec.id) if p.id in included]
         annex.append({
             "id": rec.id,
+            "shown": rec.id in shown_recommendations,
             "label": resolver.plain(rec.label, f"the label of {rec.id}") if rec.label else None,
             "title": resolver.plain(rec.title, f"the title of {rec.id}"),
             "stances": [stances[s] for s in dict.fromkeys(p.stance for p in on_it)],
@@ -244,13 +262,33 @@ class MissingTexts(RenderError):
         )
 
 
-def format_reference(ref: Reference, language: str) -> str:
+def format_references(
+    ws: Workspace, keys: Iterable[str], language: str
+) -> dict[str, str]:
+    """The footnote text of each cited reference; a text missing in `language` is an error."""
+    missing: list[tuple[Location, str]] = []
+    out = {
+        key: format_reference(ws.references[key], language, missing)
+        for key in keys if key in ws.references
+    }
+    if missing:
+        raise MissingTexts(language, missing)
+    return out
+
+
+def format_reference(
+    ref: Reference, language: str, missing: list[tuple[Location, str]]
+) -> str:
     """A reference as a footnote in Markdown: Author (year): *Title*. Publisher. <url>"""
 
     def pick(text: Text | None) -> str:
         if text is None:
             return ""
-        return (text.get(language) or text.any(language)).strip()
+        value = text.get(language)
+        if value is None:
+            missing.append((text.node.loc, f"reference '{ref.key}'"))
+            return ""
+        return value.strip()
 
     parts = []
     author = pick(ref.author)

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,31 +38,46 @@ class CheckFailed(RenderError):
         super().__init__(f"not rendered: {errors} error(s) in the files this response uses")
 
 
-def response_files(ws: Workspace, response: Response) -> set[str]:
-    """The files (as displayed in diagnostics) a response is built from."""
-    files = {response.file.display}
-    for name in ("hthc.yaml", "references.yaml"):
-        files.update(f for f in ws.files if Path(f).name == name)
-    if response.source and response.source.value in ws.sources:
-        files.add(ws.sources[response.source.value].file.display)
-    for ref in response.general:
-        if ref.value in ws.positions:
-            files.add(ws.positions[ref.value].file.display)
-    files.update(p.file.display for p in ws.specific_positions(response))
-    return files
+def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult | None:
+    """The check errors that stop a render: all but those in other responses' files.
 
-
-def blocking_errors(result: CheckResult, responses: Sequence[Response]) -> CheckResult | None:
-    """The check errors in the files of `responses`, if there are any."""
+    Positions, recommendations, references and hthc.yaml feed every response, and a file
+    that cannot be read hides what it holds, so an error in any of them stops the render.
+    """
     ws = result.workspace
-    files = set().union(*(response_files(ws, r) for r in responses)) if responses else set()
+    others = {
+        r.file.display for r in ws.responses.values()
+        if response_id is not None and r.id != response_id
+    }
     errors = [
         d for d in result.diagnostics
-        if d.severity == Severity.ERROR and (d.location.path in files or not responses)
+        if d.severity == Severity.ERROR and d.location.path not in others
     ]
     if not errors:
         return None
     return CheckResult(ws, errors, result.files)
+
+
+def output_format(explicit: str | None, output: Path | None) -> str:
+    """The format asked for, or the one `-o`'s file name ends in."""
+    if output is None:
+        return explicit or "docx"
+    suffix = output.suffix.lstrip(".").lower()
+    if suffix == "htm":
+        suffix = "html"
+    if suffix in FORMATS:
+        if explicit is not None and explicit != suffix:
+            raise UsageError(
+                f"-o {output} ends in .{output.suffix.lstrip('.')} but --format is {explicit}; "
+                "make them agree"
+            )
+        return suffix
+    if explicit is None:
+        raise UsageError(
+            f"cannot tell the format from -o {output}: name the file .docx, .md, .html or "
+            ".pdf, or add --format"
+        )
+    return explicit
 
 
 def plan(
@@ -75,6 +89,8 @@ def plan(
     output_dir: Path | None,
 ) -> list[Job]:
     """Which documents to write, and where."""
+    if output is not None and output_dir is not None:
+        raise UsageError("use -o FILE or --output-dir DIR, not both")
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
     if response_id is not None:
@@ -129,9 +145,11 @@ def to_markdown(ws: Workspace, response: Response, language: str) -> str:
 
 
 def document_options(
-    ws: Workspace, response: Response, language: str, reference_doc: Path | None
+    ws: Workspace, response: Response, language: str, reference_doc: Path | None,
+    markdown: str,
 ) -> DocxOptions:
-    from hthc_cli.render.context import format_reference
+    from hthc_cli.check.rules import citation_keys
+    from hthc_cli.render.context import format_references
     from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
 
     source = ws.sources.get(response.source.value) if response.source else None
@@ -152,7 +170,7 @@ def document_options(
             language=BCP47.get(language, language), date=response.date,
         ),
         page_label=LABELS[language]["page"],
-        citations={key: format_reference(ref, language) for key, ref in ws.references.items()},
+        citations=format_references(ws, dict.fromkeys(citation_keys(markdown)), language),
         reference_doc=reference_doc,
     )
 
@@ -164,7 +182,7 @@ def render_bytes(
     markdown = to_markdown(ws, job.response, job.language)
     if fmt == "md":
         return markdown.encode("utf-8")
-    options = document_options(ws, job.response, job.language, reference_doc)
+    options = document_options(ws, job.response, job.language, reference_doc, markdown)
     if fmt == "html":
         from hthc_cli.render.html_writer import markdown_to_html
 

@@ -43,6 +43,8 @@ def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str
     env.filters["md_escape"] = _escape
     env.filters["indent_quote"] = _quote
     env.filters["anchor"] = _anchor
+    env.filters["hard_breaks"] = _hard_breaks
+    env.filters["sentence"] = _sentence
     try:
         template = env.get_template(name)
         return template.render(context)
@@ -104,3 +106,14 @@ def _quote(value: object) -> str:
 def _anchor(value: object) -> str:
     """A pandoc heading attribute, `{#ID}`; Jinja reads a literal '{#' as a comment."""
     return "{#" + str(value) + "}"
+
+
+def _hard_breaks(value: object) -> str:
+    """Each line of a text kept as its own line (a Markdown hard break between them)."""
+    return "\\\n".join(line.strip() for line in str(value).strip().splitlines() if line.strip())
+
+
+def _sentence(value: object) -> str:
+    """A heading-like text ended with a full stop, unless it ends in . ? ! already."""
+    text = str(value).rstrip()
+    return text if text.endswith((".", "?", "!", ":")) else text + "."
