@@ -345,8 +345,7 @@ def test_the_annex_links_only_to_recommendations_the_document_shows(workspace: P
 
 def test_a_cited_reference_missing_in_the_language_is_a_located_error(workspace: Path) -> None:
     path = workspace / "references.yaml"
-    replace_in(path, "    author: Health Tech Hub Copenhagen og Tænketanken Mandag Morgen",
-               "    author:\n      da: Health Tech Hub Copenhagen og Tænketanken Mandag Morgen")
+    replace_in(path, "      en: Health Tech Hub Copenhagen and Tænketanken Mandag Morgen\n", "")
     out = hthc("render", RESPONSE, "--lang", "en", cwd=workspace)
     assert out.returncode == 1
     line = line_of(path, "      da: Health Tech Hub Copenhagen og")

@@ -147,6 +147,9 @@ def test_document_properties_come_from_the_response(rendered: Path) -> None:
     assert core.findtext("dc:language", namespaces=NS) == "en-GB"
     assert core.findtext("dcterms:created", namespaces=NS) == "2024-08-05T00:00:00Z"
     assert core.findtext("dcterms:modified", namespaces=NS) == "2024-08-05T00:00:00Z"
+    app = part(rendered / f"{RESPONSE}.en.docx", "docProps/app.xml")
+    assert [etree.QName(e).localname for e in app] == ["Application"]
+    assert app[0].text == "hthc"
     keywords = core.findtext("cp:keywords", namespaces=NS) or ""
     assert "consultation response" in keywords and "SSK-2024" in keywords
 

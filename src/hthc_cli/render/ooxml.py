@@ -801,7 +801,8 @@ def save_package(package: Any, timestamp: tuple[int, int, int, int, int, int]) -
         ("_rels/.rels", _as_bytes(package.rels.xml)),
     ]
     for part in parts:
-        entries.append((part.partname.membername, part.blob))
+        blob = _APP_XML if part.partname == "/docProps/app.xml" else part.blob
+        entries.append((part.partname.membername, blob))
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, _as_bytes(part.rels.xml)))
     buffer = io.BytesIO()
@@ -813,6 +814,14 @@ def save_package(package: Any, timestamp: tuple[int, int, int, int, int, int]) -
             info.external_attr = 0
             archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()
+
+
+_APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>hthc</Application></Properties>'
+)
+"""The template's app.xml names another program and counts another document's pages."""
 
 
 def _as_bytes(data: str | bytes) -> bytes:
