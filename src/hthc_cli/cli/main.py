@@ -69,6 +69,24 @@ class Kind(enum.StrEnum):
     responses = "responses"
 
 
+def _version(value: bool) -> None:
+    if value:
+        from hthc_cli import __version__
+
+        sys.stdout.write(f"hthc {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Keep consultation positions as code: check them, list them, render the response."""
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.stderr.write(f"hthc: {message}\n")
     raise typer.Exit(code)

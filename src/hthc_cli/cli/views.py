@@ -47,7 +47,7 @@ def list_rows(ws: Workspace, kind: str, lang: str) -> list[Row]:
     if kind == "positions":
         return [
             {"id": p.id, "stance": p.stance, "status": p.status, "title": p.title.any(lang),
-             "addresses": ", ".join(a.value for a in p.addresses)}
+             "addresses": [a.value for a in p.addresses]}
             for p in ws.positions.values()
         ]
     return [
@@ -70,8 +70,8 @@ def coverage_rows(ws: Workspace, source_id: str | None, lang: str) -> list[Row]:
                 "source": source.id,
                 "recommendation": rec.id,
                 "title": rec.title.any(lang),
-                "stances": ", ".join(sorted({p.stance for p in positions})) or "—",
-                "positions": ", ".join(p.id for p in positions) or "—",
+                "stances": sorted({p.stance for p in positions}),
+                "positions": [p.id for p in positions],
             })
     return rows
 
@@ -164,12 +164,21 @@ def emit_table(rows: list[Row], fmt: str, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    if not rows:
+        sys.stdout.write(f"{title}: none.\n")
+        return
     table = Table(title=title, show_lines=False)
-    for column in rows[0] if rows else ("id",):
+    for column in rows[0]:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
+        table.add_row(*(_cell(v) for v in row.values()))
     Console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value) or "—"
+    return str(value)
 
 
 def emit_item(item: Row, fmt: str) -> None:
