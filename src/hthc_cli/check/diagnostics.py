@@ -67,14 +67,22 @@ CODES: dict[str, Code] = _codes(
     Code("HTHC006", "file-too-large", E, "The file is larger than hthc reads (5 MiB).",
          "Split it into several files in the same folder."),
     Code("HTHC007", "control-character", E,
-         "The text holds a control character that a Word document cannot hold.",
-         "Delete the character; it usually comes from text pasted from a PDF."),
+         "The text holds a control character that a Word document cannot hold, or an "
+         "invisible line break (U+2028, U+2029, U+0085) that YAML counts as a new line and "
+         "editors do not, which puts every later line number off.",
+         "Delete the character; it usually comes from text pasted from a PDF, Word or a web "
+         "page."),
     Code("HTHC008", "unsupported-tag", E, "A YAML tag (!something) is used.",
          "Remove the tag; hthc files hold plain text, numbers, dates and lists."),
     Code("HTHC009", "empty-file", W, "The file is empty or holds no items.",
          "Add content, or delete the file."),
     Code("HTHC010", "unreadable-file", E, "The file cannot be read.",
          "Check the file's permissions."),
+    Code("HTHC011", "odd-space", E,
+         "A line is indented with, or a key is followed by, a space that is not the plain "
+         "one (a no-break space U+00A0, a thin space, …), which YAML does not count as space.",
+         "Replace it with a plain space; such spaces come from text pasted from Word or a web "
+         "page."),
     # Schema
     Code("HTHC101", "unknown-key", E, "A key that this kind of file does not have.",
          "Check the spelling (the hint suggests the nearest known key) or remove it."),
@@ -97,6 +105,12 @@ CODES: dict[str, Code] = _codes(
          "Web addresses start with https:// (or http://); emails look like name@example.dk."),
     Code("HTHC109", "empty-value", E, "A required value is empty.",
          "Fill it in, or remove the key if it is optional."),
+    Code("HTHC110", "missing-file", E,
+         "A file or folder named in the workspace does not exist: hthc.yaml's "
+         "`reference_doc` or `templates`, or a response's `template`.",
+         "Correct the name (paths are relative to the folder of hthc.yaml; templates are "
+         "looked for in the workspace's templates folder, then among the built-in ones), or "
+         "add the file."),
     # Identity and references
     Code("HTHC201", "duplicate-id", E, "Two items share an id.",
          "Ids are unique across the workspace: rename one of them."),
@@ -138,6 +152,10 @@ CODES: dict[str, Code] = _codes(
          "Set `status: approved` once the position has been approved."),
     Code("HTHC306", "past-deadline", I, "A response's hearing deadline has passed.",
          "Nothing to do if the response was sent; otherwise check the deadline."),
+    Code("HTHC307", "no-labels", W,
+         "hthc.yaml lists a language that hthc has no built-in labels for (the fixed words "
+         "of a response: 'Dato', 'Med venlig hilsen', …), so it cannot render in it.",
+         "Use a language hthc has labels for, or leave the language out until it does."),
 )
 
 

@@ -10,20 +10,25 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from hthc_cli.check.diagnostics import Diagnostic, Location, Severity
-from hthc_cli.suggest import did_you_mean
+from hthc_cli.suggest import describe_odd, did_you_mean
 from hthc_cli.workspace.model import Response, Workspace
-from hthc_cli.workspace.schema import IdRef
+from hthc_cli.workspace.schema import COUNTRY_CODES, IdRef
 from hthc_cli.workspace.source import YScalar
 
 LINK = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 """`[[ID]]`: a link to a recommendation or position."""
 
 _BRACKETED = re.compile(r"\[([^\[\]]*@[^\[\]]*)\](?!\()")
-_CITE_KEY = re.compile(r"(?<![\w.@])-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+_KEY_CHARS = "A-Za-z0-9_:.#$%&+?<>~/-"
+_CITE_KEY = re.compile(rf"(?<![\w.@])-?@([A-Za-z0-9_][{_KEY_CHARS}]*)")
+_KEY_GOES_ON = f"(?![{_KEY_CHARS}]*[A-Za-z0-9_#$%&+?<>~/-])"
+"""After a cited key: the key does not go on (trailing '.', ':', ',' and ';' end it)."""
 PLACEHOLDER_WORDS = ("TODO", "TBD", "XXX", "FIXME")
 PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDER_WORDS) + r")\b")
+_PLACEHOLDER_WORD = {word: re.compile(rf"\b{word}\b") for word in PLACEHOLDER_WORDS}
 
 
 def citation_keys(text: str) -> Iterator[str]:
@@ -42,9 +47,14 @@ class CheckOptions:
 Rule = Callable[[Workspace, CheckOptions], Iterable[Diagnostic]]
 
 
-def _locate(ws: Workspace, scalar: YScalar, needle: str, nth: int) -> Location:
+def _locate(ws: Workspace, scalar: YScalar, needle: str | re.Pattern[str], nth: int) -> Location:
     source = ws.files.get(scalar.loc.path)
     return source.locate_in(scalar, needle, nth) if source else scalar.loc
+
+
+def _citation(key: str) -> re.Pattern[str]:
+    """`@key` as cited: not the start of a longer key, nor the end of an email address."""
+    return re.compile(r"(?<![\w.@])@" + re.escape(key) + _KEY_GOES_ON)
 
 
 def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -96,20 +106,22 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
                     nth = counts.get(match.group(), 0)
                     counts[match.group()] = nth + 1
                     if target not in items:
+                        loc = _locate(ws, scalar, match.group(), nth)
+                        odd = describe_odd(target, loc.column + 2)
                         yield Diagnostic.make(
-                            "HTHC205", _locate(ws, scalar, match.group(), nth),
-                            f"the link [[{target}]] points at no recommendation or position",
+                            "HTHC205", loc,
+                            f"the link [[{target}]] points at no recommendation or position"
+                            + (f": {odd}" if odd else ""),
                             hint=did_you_mean(target, items),
                         )
             if check_citations and "@" in value:
                 counts = {}
                 for key in citation_keys(value):
-                    needle = "@" + key
-                    nth = counts.get(needle, 0)
-                    counts[needle] = nth + 1
+                    nth = counts.get(key, 0)
+                    counts[key] = nth + 1
                     if key not in ws.references:
                         yield Diagnostic.make(
-                            "HTHC206", _locate(ws, scalar, needle, nth),
+                            "HTHC206", _locate(ws, scalar, _citation(key), nth),
                             f"the citation [@{key}] names no entry in references.yaml",
                             hint=did_you_mean(key, ws.references)
                             or "add it to references.yaml under 'references:'",
@@ -124,7 +136,12 @@ def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     }
     for text, _ in ws.texts:
         if text.common is None and len(text.by_language) < len(languages):
-            missing = [lang for lang in languages if lang not in text.by_language]
+            # a language whose value is wrong or empty is reported as such already
+            missing = [lang for lang in languages
+                       if lang not in text.by_language and lang not in text.reported]
+        else:
+            missing = []
+        if missing:
             yield Diagnostic.make(
                 "HTHC301", text.node.loc,
                 "this text has no " + " or ".join(f"'{lang}'" for lang in missing) + " version",
@@ -135,20 +152,21 @@ def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
             if scalar.loc.path not in with_placeholders:
                 continue
             value = str(scalar.value)
+            counts: dict[str, int] = {}
             for match in PLACEHOLDER.finditer(value):
+                word = match.group()
+                nth = counts.get(word, 0)
+                counts[word] = nth + 1
                 yield Diagnostic.make(
-                    "HTHC302", _locate(ws, scalar, match.group(), _nth(value, match)),
-                    f"placeholder text '{match.group()}'",
+                    "HTHC302", _locate(ws, scalar, _PLACEHOLDER_WORD[word], nth),
+                    f"placeholder text '{word}'",
                     hint="replace it with the real text before the response is sent",
                 )
 
 
-def _nth(value: str, match: re.Match[str]) -> int:
-    return len(PLACEHOLDER.findall(value, 0, match.start()))
-
-
 def position_use(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     general_anywhere = {r.value for resp in ws.responses.values() for r in resp.general}
+    hidden = ws.incomplete & {"recommendations", "response"}
     used: set[str] = set()
     for response in ws.responses.values():
         used.update(r.value for r in response.general)
@@ -163,7 +181,8 @@ def position_use(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
                 hint="list the recommendation ids it answers, set 'stance: new-proposal', "
                 "or list it under a response's 'general'",
             )
-        if position.id not in used and ws.responses:
+        # a response or source that could not be read may well use it
+        if position.id not in used and ws.responses and not hidden:
             yield Diagnostic.make(
                 "HTHC304", position.record.loc,
                 f"position '{position.id}' is not used by any response",
@@ -236,6 +255,80 @@ def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
                 )
 
 
+def named_files(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """What `hthc render` would fail to find: the reference document, templates."""
+    config = ws.config
+    for key, what, folder in (("reference_doc", "reference document", False),
+                              ("templates", "templates folder", True)):
+        value = config.get(key) if config is not None else None
+        if config is None or not isinstance(value, str):
+            continue
+        path = ws.root / value
+        if path.is_dir() if folder else path.is_file():
+            continue
+        if path.exists():
+            problem = "is a file, not a folder" if folder else "is a folder, not a file"
+        else:
+            problem = "does not exist"
+        siblings = sorted(p.name for p in path.parent.glob("*")
+                          if (p.is_dir() if folder else p.suffix == ".docx")) \
+            if path.parent.is_dir() else []
+        yield Diagnostic.make(
+            "HTHC110", config.locs.get(key, config.loc),
+            f"the {what} '{value}' {problem}",
+            hint=did_you_mean(path.name, siblings)
+            or "the path is relative to the folder of hthc.yaml",
+        )
+    if not any(r.template for r in ws.responses.values()):
+        return
+    from hthc_cli.render.templating import builtin_templates
+
+    own_name = ws.templates or "templates"
+    dirs = [d for d in (ws.root / own_name, builtin_templates()) if d.is_dir()]
+    names: list[str] | None = None
+    for response in ws.responses.values():
+        name = response.template
+        if not name or any(_template_file(d, name) for d in dirs):
+            continue
+        if names is None:
+            names = sorted({p.relative_to(d).as_posix() for d in dirs
+                            for p in d.rglob("*") if p.is_file()})
+        yield Diagnostic.make(
+            "HTHC110", response.record.locs.get("template", response.record.loc),
+            f"the template '{name}' is neither in the workspace's {own_name}/ folder nor "
+            "among hthc's built-in templates",
+            hint=did_you_mean(name, names) or "templates found: " + (", ".join(names) or "none"),
+        )
+
+
+def _template_file(folder: Path, name: str) -> bool:
+    """Whether the template loader finds `name` in `folder` ('/'-separated, no '..')."""
+    pieces = name.split("/")
+    if any(p in ("", ".", "..") or "\\" in p for p in pieces):
+        return False
+    return folder.joinpath(*pieces).is_file()
+
+
+def language_labels(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A workspace language that hthc cannot render in: it has no labels for it."""
+    languages = ws.config.get("languages") if ws.config is not None else None
+    if not languages:
+        return
+    from hthc_cli.render.labels import LABELS
+
+    for ref in languages:
+        if ref.value in LABELS:
+            continue
+        meant = COUNTRY_CODES.get(ref.value)
+        yield Diagnostic.make(
+            "HTHC307", ref.loc,
+            f"hthc cannot render in '{ref.value}' yet: it has labels for " + ", ".join(LABELS),
+            hint=f"'{ref.value}' is a country code: did you mean '{meant}'?"
+            if meant in LABELS else
+            "texts may be written in it, but responses render only in " + ", ".join(LABELS),
+        )
+
+
 RULES: tuple[Rule, ...] = (
     unknown_references,
     text_references,
@@ -243,5 +336,7 @@ RULES: tuple[Rule, ...] = (
     position_use,
     response_contents,
     coverage,
+    named_files,
+    language_labels,
 )
 

@@ -126,8 +126,15 @@ def _load(root: Path) -> Loaded:
         root, organisation, languages,
         config_record.get("reference_doc") if config_record else None,
         config_record.get("templates") if config_record else None,
+        config=config_record,
     )
     ids = _IdTable(diagnostics)
+    # Files are read in the order they refer to each other: a reference is read after
+    # what it may name, so a mistyped one can be matched against every id it could mean.
+    validator.known = {
+        "addresses": ws.recommendations, "source": ws.sources,
+        "general": ws.positions, "specific": ws.positions,
+    }
 
     for path in _yaml_files(root / "recommendations"):
         source_file = read(path)
@@ -213,13 +220,15 @@ def _root_record(
         incomplete.add(what)
         return None  # a syntax error, already reported
     if root is None or (isinstance(root, YScalar) and root.value is None):
+        if spec is WORKSPACE:  # every other file needs what it says: its keys are missing
+            return validator.record(YMap({}, {}, Location(source.display)), spec, CONFIG)
         validator.diagnostics.append(
             Diagnostic.make("HTHC009", Location(source.display), f"the {what} file is empty",
                             hint="add content, or delete the file")
         )
         return None
     record = validator.record(root, spec, f"a {what} file")
-    if record is None:
+    if record is None or source.hides_items:
         incomplete.add(what)
     return record
 

@@ -210,6 +210,8 @@ class Workspace:
     files: dict[str, SourceFile] = field(default_factory=dict)
     incomplete: frozenset[str] = frozenset()
     """Kinds of file ('positions', 'references', …) of which one could not be read."""
+    config: Record | None = None
+    """hthc.yaml as read, with where each value stands (None when it could not be read)."""
     _addressing: dict[str, list[Position]] | None = field(default=None, repr=False)
 
     @property

@@ -7,12 +7,13 @@ for editors (`hthc schema`), so the two cannot disagree.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 from hthc_cli.check.diagnostics import Diagnostic, Location
-from hthc_cli.suggest import closest, did_you_mean
+from hthc_cli.suggest import closest, describe_odd, did_you_mean, normalise
 from hthc_cli.workspace.source import (
     ALIASED,
     InvalidScalar,
@@ -25,13 +26,28 @@ from hthc_cli.workspace.source import (
 
 Kind = Literal[
     "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
-    "year", "languages", "texts", "object", "objects",
+    "year", "language", "languages", "texts", "object", "objects",
 ]
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*\Z")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_QUOTE_HINT = 'put the value in quotes ("…") to make it text'
+_ID_HINT = "ids start with a letter and hold only letters, digits, '-', '_', '.'"
+
+LANGUAGE_NAMES = {
+    "danish": "da", "dansk": "da", "english": "en", "engelsk": "en", "german": "de",
+    "deutsch": "de", "tysk": "de", "swedish": "sv", "svenska": "sv", "svensk": "sv",
+    "norwegian": "nb", "norsk": "nb", "french": "fr", "fransk": "fr", "spanish": "es",
+    "spansk": "es", "finnish": "fi", "finsk": "fi", "dutch": "nl", "hollandsk": "nl",
+}
+"""Language names written where a code belongs, with their code."""
+COUNTRY_CODES = {
+    "dk": "da", "se": "sv", "gb": "en", "uk": "en", "us": "en", "no": "nb", "cz": "cs",
+    "gr": "el", "jp": "ja", "cn": "zh", "ee": "et", "si": "sl", "ua": "uk", "at": "de",
+}
+"""Country codes often written for a language code: 'dk' for Danish, whose code is 'da'."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,8 @@ class Text:
     node: YNode
     common: YScalar | None = None
     by_language: dict[str, YScalar] = field(default_factory=dict)
+    reported: tuple[str, ...] = ()
+    """Languages whose value was wrong or empty (and so already reported)."""
 
     def get(self, language: str) -> str | None:
         if self.common is not None:
@@ -168,7 +186,7 @@ POSITION = Spec(
         "title": Field("text", True, "Short title."),
         "stance": Field("enum", True, "The stance taken.", choices=STANCES),
         "addresses": Field("refs", True, "Ids of the recommendations it answers."),
-        "summary": Field("text", True, "The position in one sentence."),
+        "summary": Field("markdown", True, "The position in one sentence (Markdown)."),
         "argument": Field("markdown", True, "The argument (Markdown)."),
         "proposals": Field("texts", False, "Concrete proposals or wording requests."),
         "status": Field("enum", True, "Where it is in approval.", choices=STATUSES),
@@ -235,7 +253,9 @@ RESPONSE = Spec(
         "signatory": Field("object", True, "Who signs.", spec=SIGNATORY),
         "contact": Field("object", True, "Contact person.", spec=CONTACT),
         "template": Field("string", False, "Template name, default response.md.j2."),
-        "language": Field("string", False, "Render only in this language."),
+        "language": Field(
+            "language", False, "Render only in this language, one of hthc.yaml's languages."
+        ),
     },
 )
 
@@ -256,6 +276,9 @@ class Validator:
         self.diagnostics = diagnostics
         self.texts: list[tuple[Text, bool]] = []
         """Every text read, with whether it is Markdown: the content checks scan these."""
+        self.known: Mapping[str, Collection[str]] = {}
+        """The ids a reference under each key may name, for did-you-mean ('addresses' →
+        the recommendations read so far)."""
 
     def error(self, code: str, loc: Location, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic.make(code, loc, message, hint=hint))
@@ -271,28 +294,35 @@ class Validator:
             return None
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {}
+        meant: set[str] = set()  # known keys that an unknown one is, once normalised
         for key, value_node in node.items.items():
             fld = spec.fields.get(key)
             if fld is None:
                 if not spec.open:
-                    hint = did_you_mean(key, spec.fields) or (
-                        "known keys: " + ", ".join(spec.fields)
-                    )
-                    self.error(
-                        "HTHC101", node.keys[key], f"unknown key '{key}' in {spec.title}", hint
-                    )
+                    self.unknown_key(key, node.keys[key], spec, meant)
                 continue
             locs[key] = value_node.loc
             converted = self.value(value_node, fld, key)
             if converted is not None:
                 values[key] = converted
-        missing = [k for k, f in spec.fields.items() if f.required and k not in node.items]
+        missing = [k for k, f in spec.fields.items()
+                   if f.required and k not in node.items and k not in meant]
         for key in missing:
             self.error(
                 "HTHC102", node.loc, f"{spec.title} has no '{key}'",
                 f"add '{key}:' — {_lower_first(spec.fields[key].description.rstrip('.'))}",
             )
         return Record(node.loc, values, locs, node.items)
+
+    def unknown_key(self, key: str, loc: Location, spec: Spec, meant: set[str]) -> None:
+        hint = did_you_mean(key, spec.fields) or ("known keys: " + ", ".join(spec.fields))
+        message = f"unknown key '{key}' in {spec.title}"
+        odd = describe_odd(key, loc.column)
+        if odd:
+            message += f": {odd}"
+            if normalise(key) in spec.fields:
+                meant.add(normalise(key))  # reported here, so not as missing too
+        self.error("HTHC101", loc, message, hint)
 
     def value(self, node: YNode, fld: Field, key: str) -> Any:
         if isinstance(node, YScalar) and node.value is ALIASED:
@@ -345,6 +375,8 @@ class Validator:
             return None
         if kind in ("id", "ref"):
             return self.word(node, key, ID_PATTERN)
+        if kind == "language":
+            return self.language(node, key)
         if not isinstance(value, str):
             if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):
                 return str(value)
@@ -388,13 +420,79 @@ class Validator:
         value = str(node.value)
         if not pattern.match(value):
             if pattern is LANGUAGE_PATTERN:
-                self.error("HTHC104", node.loc,
-                           f"'{value}' is not a language code", "use codes such as da or en")
-            else:
-                self.error("HTHC107", node.loc, f"'{value}' is not a valid id",
-                           "ids start with a letter and hold only letters, digits, '-', '_', '.'")
-            return None
+                code = LANGUAGE_NAMES.get(value.strip().lower(), value.strip().lower())
+                hint = (f"did you mean '{code}'?" if LANGUAGE_PATTERN.match(code)
+                        else "use codes such as da or en")
+                self.error("HTHC104", node.loc, f"'{value}' is not a language code", hint)
+                return None
+            return self.invalid_id(node, key, value)
         return IdRef(value, node.loc)
+
+    def invalid_id(self, node: YScalar, key: str, value: str) -> IdRef | None:
+        """Report an invalid id, naming a character one cannot see or tell apart.
+
+        A reference whose look-alike characters, normalised, give a known id counts as
+        that id from here on, so that nothing else reports it as unknown.
+        """
+        column = node.loc.column + (node.style in ("'", '"'))
+        odd = describe_odd(value, column)
+        message = f"'{value}' is not a valid id" + (f": {odd}" if odd else "")
+        hint = _ID_HINT
+        fixed = None
+        known = self.known.get(key)
+        if known is not None:
+            found = closest(value, known)
+            if found is not None:
+                hint = f"did you mean '{found}'?"
+                plain = normalise(value)
+                # 'SSK–DIGI' or 'SSK DIGI' (a no-break space) is that id, mistyped
+                if found in (plain, plain.replace(" ", "-"), plain.replace(" ", "_")):
+                    fixed = found
+        elif odd and ID_PATTERN.match(normalise(value)):
+            hint = f"write it as '{normalise(value)}'"
+        self.error("HTHC107", node.loc, message, hint)
+        return IdRef(fixed, node.loc) if fixed else None
+
+    def language(self, node: YScalar, key: str) -> str | None:
+        value = node.value
+        if not isinstance(value, str) or not LANGUAGE_PATTERN.match(value):
+            self.error("HTHC104", node.loc, f"'{key}' is '{value}', which is not a language code",
+                       "use one of the languages in hthc.yaml: " + ", ".join(self.languages))
+            return None
+        if value not in self.languages:
+            self.error("HTHC106", node.loc, f"'{value}' is not a language of this workspace",
+                       self.language_hint(value))
+            return None
+        return value
+
+    def language_hint(self, lang: str, present: Collection[str] = ()) -> str:
+        """What to do about text in a language that hthc.yaml does not list."""
+        listed = ", ".join(self.languages)
+        meant = self.meant_language(lang, present)
+        if meant is not None and COUNTRY_CODES.get(lang) == meant:
+            return f"'{lang}' is a country code: did you mean '{meant}'? hthc.yaml lists: {listed}"
+        if meant is not None:
+            return f"did you mean '{meant}'? hthc.yaml lists: {listed}"
+        if LANGUAGE_PATTERN.match(lang):
+            return f"add '{lang}' to 'languages' in hthc.yaml, or use one it lists: {listed}"
+        return f"hthc.yaml lists: {listed}"
+
+    def meant_language(self, lang: str, present: Collection[str] = ()) -> str | None:
+        """The workspace language a text key not among them stands for, if it is a slip.
+
+        A misspelt key ('eng', 'DA', 'dansk') or a country code ('dk') is one; a
+        well-formed code of another language ('de'; 'da' when hthc.yaml says 'dk') is not.
+        """
+        others = [c for c in self.languages if c not in present]
+        country = COUNTRY_CODES.get(lang)
+        if country in others:
+            return country
+        close = closest(lang, others, cutoff=0.5)
+        if close and LANGUAGE_PATTERN.match(lang) and not (
+            len(lang) == 3 and lang.startswith(close)
+        ):
+            return None
+        return close
 
     def date(self, node: YScalar, key: str) -> date | None:
         value = node.value
@@ -421,39 +519,47 @@ class Validator:
                            "fill it in, or remove the line if it is optional")
                 return None
             if not isinstance(node.value, str):
-                if isinstance(node.value, int | float) and not isinstance(node.value, bool):
-                    node.value = str(node.value)
-                else:
-                    self.error("HTHC103", node.loc,
-                               f"'{key}' must be text, not {scalar_kind(node.value)}",
-                               'put the value in quotes ("…") to make it text')
-                    return None
+                # A number too: YAML reads 1.10 as 1.1, so only quotes keep it as written.
+                self.error("HTHC103", node.loc,
+                           f"'{key}' must be text, not {scalar_kind(node.value)}", _QUOTE_HINT)
+                return None
             text = Text(node, common=node)
         elif isinstance(node, YMap):
             text = Text(node)
+            reported: list[str] = []
             for lang, scalar in node.items.items():
                 if lang not in self.languages:
-                    close = closest(
-                        lang, [c for c in self.languages if c not in node.items], cutoff=0.5
-                    )
-                    hint = (f"did you mean '{close}'? " if close else "") + (
-                        "hthc.yaml lists: " + ", ".join(self.languages))
                     self.error("HTHC106", node.keys[lang],
-                               f"'{lang}' is not a language of this workspace", hint)
+                               f"'{lang}' is not a language of this workspace",
+                               self.language_hint(lang, node.items))
+                    meant = self.meant_language(lang, node.items)
+                    if meant is not None:  # 'eng' for 'en': not missing, misspelt
+                        reported.append(meant)
                     continue
                 if not isinstance(scalar, YScalar) or not isinstance(scalar.value, str):
-                    if isinstance(scalar, YScalar) and scalar.value is None:
+                    if isinstance(scalar, YScalar) and scalar.value is ALIASED:
+                        pass
+                    elif isinstance(scalar, YScalar) and scalar.value is None:
                         self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")
+                    elif isinstance(scalar, YScalar):
+                        self.error("HTHC103", scalar.loc,
+                                   f"the '{lang}' text of '{key}' must be text, not "
+                                   f"{scalar_kind(scalar.value)}", _QUOTE_HINT)
                     else:
                         self.error("HTHC103", scalar.loc,
-                                   f"the '{lang}' text of '{key}' must be text")
+                                   f"the '{lang}' text of '{key}' must be text, not "
+                                   f"{_kind(scalar)}")
+                    reported.append(lang)
                     continue
                 if not scalar.value.strip():
                     self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")
+                    reported.append(lang)
                     continue
                 text.by_language[lang] = scalar
             if not text.by_language:
                 return None
+            if reported:
+                text.reported = tuple(reported)
         else:
             self.error("HTHC103", node.loc,
                        f"'{key}' must be text, or one text per language ("
@@ -532,6 +638,9 @@ def _field_schema(fld: Field) -> dict[str, Any]:
             out = {"type": "string", "format": "email"}
         case "year":
             out = {"type": ["integer", "string"]}
+        case "language":
+            out = {"type": "string",
+                   "pattern": "^" + LANGUAGE_PATTERN.pattern.removesuffix("\\Z") + "$"}
         case "languages":
             out = {"type": "array", "items": {"type": "string"}, "minItems": 1}
         case "texts":

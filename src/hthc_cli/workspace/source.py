@@ -2,13 +2,17 @@
 
 PyYAML's composer (libyaml's when present) gives a node graph with marks; we walk it into
 `YMap`/`YSeq`/`YScalar` that keep file, line and column, and catch what PyYAML lets pass:
-duplicate keys, aliases (and so alias bombs), tags, control characters, tabs.
+duplicate keys, aliases (and so alias bombs), tags, control characters, tabs, and the
+invisible characters of text pasted from Word or a web page (line separators, no-break spaces
+in the indentation), which would otherwise put every later location off or end in a
+confusing syntax error.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 import yaml
 
 from hthc_cli.check.diagnostics import Diagnostic, Location
+from hthc_cli.suggest import character_name
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -30,6 +35,20 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # XML 1.0 (and so Word) cannot hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+
+_LINE_BREAKS = {
+    "\x85": "U+0085 (next line)",
+    "\u2028": "U+2028 (line separator)",
+    "\u2029": "U+2029 (paragraph separator)",
+}
+"""Line breaks to libyaml, not to editors: left in, every later line number would be off."""
+
+ODD_SPACES = ("\xa0", "\u202f", "\u2002", "\u2003", "\u2007", "\u2009", "\u3000")
+"""Spaces that look like the plain one but are not YAML whitespace."""
+_INDENT = re.compile(r"[ \t]*(?:-[ \t]+)*\Z")
+_KEY_BEFORE = re.compile(r"[ \t]*(?:-[ \t]+)*[A-Za-z_][A-Za-z0-9_-]*:\Z")
+_TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a"
+_VALUE_ON_LINE = re.compile(r"[ \t]*(?:-[ \t]+)*[^\s:#][^:#]*:[ \t]+(?P<value>\S)")
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -101,6 +120,8 @@ class SourceFile:
     display: str
     text: str
     root: YNode | None = None
+    hides_items: bool = False
+    """Items were merged into others (a list item's '- ' is missing): some ids are lost."""
     _lines: LineIndex | None = field(default=None, repr=False)
 
     def locate(self, offset: int) -> Location:
@@ -109,8 +130,17 @@ class SourceFile:
         line, col = self._lines.position(offset)
         return Location(self.display, line, col)
 
-    def locate_in(self, node: YScalar, needle: str, nth: int = 0) -> Location:
-        """Where `needle` (its `nth` occurrence) stands inside a scalar in the file."""
+    def locate_in(self, node: YScalar, needle: str | re.Pattern[str], nth: int = 0) -> Location:
+        """Where `needle` (its `nth` occurrence) stands inside a scalar in the file.
+
+        `needle` is a string, or a pattern when a match must stand on its own: '@key' but
+        not the start of '@key-2023'.
+        """
+        if isinstance(needle, re.Pattern):
+            for i, match in enumerate(needle.finditer(self.text, node.start, node.end)):
+                if i == nth:
+                    return self.locate(match.start())
+            return node.loc
         pos = node.start - 1
         for _ in range(nth + 1):
             pos = self.text.find(needle, pos + 1, node.end)
@@ -161,6 +191,11 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
         # A byte order mark (Notepad writes one): editors do not show it or count it.
         text = text[1:]
     source = SourceFile(path, display, text)
+    # Cheap `in` tests first: a clean file pays a few scans of its text, no more.
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _report_line_breaks(source, diagnostics)
+    if any(space in text for space in ODD_SPACES):
+        text = _report_odd_spaces(source, diagnostics)
     tab_lines = set()
     for match in _TAB_INDENT.finditer(text) if "\t" in text else ():
         loc = source.locate(match.end() - 1)
@@ -183,13 +218,9 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
             text = _report_control_characters(source, diagnostics)
             node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
-            mark = exc.context_mark  # where the quote opens, not where the file ends
-        line = mark.line + 1 if mark else 1
-        col = mark.column + 1 if mark else 1
-        if line not in tab_lines:
-            diagnostics.append(_syntax_diagnostic(exc, Location(display, line, col)))
+        diagnostic = _syntax_diagnostic(exc, source)
+        if diagnostic.location.line not in tab_lines:
+            diagnostics.append(diagnostic)
         return source
     except yaml.YAMLError as exc:  # pragma: no cover - every libyaml error carries a mark
         diagnostics.append(Diagnostic.make("HTHC001", whole_file, f"YAML syntax error: {exc}"))
@@ -197,7 +228,125 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
     if node is None:
         return source
     source.root = _Walker(source, diagnostics).walk(node)
+    if "&" in text and _may_hold_an_anchor(text):
+        _report_lone_anchors(source, diagnostics)
     return source
+
+
+def _report_line_breaks(source: SourceFile, diagnostics: list[Diagnostic]) -> str:
+    """Report U+2028, U+2029 and U+0085 where an editor shows them; read them as spaces."""
+    text = source.text
+    for char, name in _LINE_BREAKS.items():
+        for pos in _positions(text, char):
+            diagnostics.append(
+                Diagnostic.make(
+                    "HTHC007",
+                    source.locate(pos),
+                    f"an invisible line-break character {name}: YAML starts a new line "
+                    "here, your editor does not",
+                    hint="delete it; it comes from text pasted from Word or a web page",
+                )
+            )
+    source.text = text.translate(_LINE_BREAKS_AS_SPACES)
+    return source.text
+
+
+_LINE_BREAKS_AS_SPACES = str.maketrans(dict.fromkeys(_LINE_BREAKS, " "))
+
+
+def _positions(text: str, char: str) -> Iterator[int]:
+    pos = text.find(char)
+    while pos != -1:
+        yield pos
+        pos = text.find(char, pos + 1)
+
+
+def _report_odd_spaces(source: SourceFile, diagnostics: list[Diagnostic]) -> str:
+    """Report a no-break (or other odd) space in the indentation or right after 'key:'.
+
+    YAML does not count them as spaces, so the line would end in a syntax error on this
+    line or the next. They are read as plain spaces, to find the file's other problems.
+    """
+    text = source.text
+    indents: dict[int, int] = {}  # line start -> the first odd space in its indentation
+    after_key: list[int] = []
+    for space in ODD_SPACES:
+        for pos in _positions(text, space) if space in text else ():
+            start = text.rfind("\n", 0, pos) + 1
+            if _INDENT_RUN.match(text, start, pos).end() == pos:  # type: ignore[union-attr]
+                if (pos < indents.get(start, pos + 1)
+                        and _INDENT.match(text[start:pos].translate(_ODD_AS_SPACES))):
+                    indents[start] = pos
+            elif _KEY_BEFORE.match(text, start, pos):
+                after_key.append(pos)
+    if not indents and not after_key:
+        return text
+    chars = list(text)
+    found = [(pos, start, True) for start, pos in indents.items()]
+    found += [(pos, text.rfind("\n", 0, pos) + 1, False) for pos in after_key]
+    for pos, start, indented in sorted(found):
+        if indented:
+            where = "in the indentation; YAML indents with plain spaces only"
+            end = _INDENT_RUN.match(text, start).end()  # type: ignore[union-attr]
+        else:
+            where = (f"after '{text[start:pos].strip(' -')}'; YAML needs a plain space "
+                     "after the ':'")
+            end = pos + 1
+        diagnostics.append(
+            Diagnostic.make(
+                "HTHC011",
+                source.locate(pos),
+                f"{character_name(text[pos])} {where}",
+                hint="replace it with a plain space; it comes from text pasted from Word or "
+                "a web page",
+            )
+        )
+        for i in range(pos, end):
+            if chars[i] in ODD_SPACES:
+                chars[i] = " "
+    source.text = "".join(chars)
+    return source.text
+
+
+_ODD_AS_SPACES = str.maketrans(dict.fromkeys(ODD_SPACES, " "))
+_INDENT_RUN = re.compile("[ \t\\-" + "".join(ODD_SPACES) + "]*")
+
+
+def _may_hold_an_anchor(text: str) -> bool:
+    """Whether an '&' starts a word after a space or '[{,': 'R&D' and URLs do not."""
+    for pos in _positions(text, "&"):
+        after = text[pos + 1:pos + 2]
+        if (pos == 0 or text[pos - 1] in " \t\n[{,") and after.strip(",[]{} \t\r\n"):
+            return True
+    return False
+
+
+def _report_lone_anchors(source: SourceFile, diagnostics: list[Diagnostic]) -> None:
+    """Anchors on a value that no alias uses: YAML drops `&word` from the start of a text.
+
+    (Anchors that aliases use are reported with the aliases.)
+    """
+    anchors: list[tuple[str, Any]] = []
+    aliased: set[str | None] = set()
+    try:
+        for event in yaml.parse(source.text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                aliased.add(event.anchor)
+            elif isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                anchors.append((event.anchor, event.start_mark))
+    except yaml.YAMLError:  # pragma: no cover - the file composed without error
+        return
+    for anchor, mark in anchors:
+        if anchor not in aliased:
+            diagnostics.append(
+                Diagnostic.make(
+                    "HTHC004",
+                    Location(source.display, mark.line + 1, mark.column + 1),
+                    f"a value that starts with '&' must be in quotes: YAML reads '&{anchor}' "
+                    "as an anchor and leaves it out of the text",
+                    hint='put the whole value in quotes ("…")',
+                )
+            )
 
 
 def _report_control_characters(source: SourceFile, diagnostics: list[Diagnostic]) -> str:
@@ -216,16 +365,47 @@ def _control_diagnostic(loc: Location, char: str) -> Diagnostic:
     )
 
 
-def _syntax_diagnostic(exc: yaml.MarkedYAMLError, loc: Location) -> Diagnostic:
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnostic:
     problem = (exc.problem or "the YAML cannot be read").strip()
     context = (exc.context or "").strip()
+    text = source.text
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and (
+        "quoted scalar" in context or "an alias" in context or "an anchor" in context
+    ):
+        mark = exc.context_mark  # where the quote, alias or anchor starts
+    loc = Location(source.display, mark.line + 1, mark.column + 1) if mark else Location(
+        source.display)
+    index = mark.index if mark else 0
+    if loc.line > text.count("\n") + 1:  # past the end of a file whose last line has no break
+        loc = source.locate(min(index, len(text)))
     hint = None
-    if "expected a single document" in context:
+    if "while scanning an alias" in context or "while scanning an anchor" in context:
+        char = "*" if "alias" in context else "&"
+        message = f"a value that starts with '{char}' must be in quotes"
+        hint = (f"YAML reads '{char}' at the start of a value as an "
+                + ("alias" if char == "*" else "anchor")
+                + '; put the whole value in quotes ("…")')
+    elif "found undefined alias" in problem and _words_follow(text, index):
+        message = "a value that starts with '*' must be in quotes"
+        hint = ("YAML reads '*' at the start of a value as an alias; "
+                'put the whole value in quotes ("…")')
+    elif "cannot start any token" in problem and text[index:index + 1] in ("@", "`", "%"):
+        char = text[index]
+        message = f"a value that starts with '{char}' must be in quotes"
+        hint = (f"'{char}' cannot start a value in YAML; "
+                'put the whole value in quotes ("…")')
+    elif "expected a single document" in context:
         message = "the file holds more than one YAML document ('---')"
         hint = "keep one document per file: remove the second '---' or move it to its own file"
     elif "mapping values are not allowed" in problem:
         message = "a ':' inside a value that is not quoted"
         hint = 'put the value in quotes ("…") or use a block scalar (|)'
+        start = text.rfind("\n", 0, index) + 1
+        value = _VALUE_ON_LINE.match(text, start, index)
+        if value and value.group("value") in _TYPOGRAPHIC_QUOTES:
+            hint = ("typographic quotes such as “ ” are not YAML quotes: put the whole value "
+                    'in straight quotes ("…")')
     elif "found undefined alias" in problem or "found undefined alias" in context:
         message = "an alias (*name) with no anchor"
         hint = "hthc files do not use anchors and aliases: write the value out"
@@ -241,6 +421,13 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, loc: Location) -> Diagnostic:
                 or "indicator" in problem or "block collection" in context):
             hint = "check that the lines of one list or mapping start in the same column"
     return Diagnostic.make("HTHC001", loc, message, hint=hint)
+
+
+def _words_follow(text: str, index: int) -> bool:
+    """Whether more words follow the '*name' at `index` on its line: text, not an alias."""
+    end = text.find("\n", index)
+    rest = text[index:end if end != -1 else len(text)].split("#", 1)[0].split()
+    return len(rest) > 1
 
 
 class _Walker:
@@ -280,6 +467,7 @@ class _Walker:
             self.unsupported_tag(node.tag, loc)
         items: dict[str, YNode] = {}
         keys: dict[str, Location] = {}
+        new_item: Location | None = None  # where an item whose '- ' is missing starts
         for key_node, value_node in node.value:
             key_mark = key_node.start_mark
             key_loc = Location(self.display, key_mark.line + 1, key_mark.column + 1)
@@ -303,20 +491,41 @@ class _Walker:
             name = str(key_node.value)
             if name in keys:
                 first = keys[name]
-                self.diagnostics.append(
-                    Diagnostic.make(
-                        "HTHC003",
-                        key_loc,
-                        f"the key '{name}' appears twice in this mapping; the first is at "
-                        f"line {first.line}",
-                        hint="keep one of them: other YAML tools would silently use the last one",
-                        related=(first,),
-                    )
-                )
+                if new_item is None and name == next(iter(keys)) and self.list_item(node):
+                    new_item = key_loc
+                    self.source.hides_items = True
+                self.diagnostics.append(self.duplicate(name, key_loc, first, new_item))
                 continue
             keys[name] = key_loc
             items[name] = self.walk(value_node)
         return YMap(items, keys, loc)
+
+    def list_item(self, node: Any) -> bool:
+        """Whether a mapping is an item of a block list ('- ' before its first key)."""
+        text = self.source.text
+        start = node.start_mark.index
+        line = text[text.rfind("\n", 0, start) + 1:start]
+        return line.rstrip(" ").endswith("-") and not line.strip(" -")
+
+    @staticmethod
+    def duplicate(
+        name: str, loc: Location, first: Location, new_item: Location | None
+    ) -> Diagnostic:
+        if new_item is None:
+            message = (f"the key '{name}' appears twice in this mapping; the first is at "
+                       f"line {first.line}")
+            hint = "keep one of them: other YAML tools would silently use the last one"
+        else:
+            if new_item == loc:
+                message = (f"the key '{name}' appears twice in this list item (first at line "
+                           f"{first.line}): did you forget '- ' before the new item?")
+            else:
+                message = (f"the key '{name}' appears twice in this list item (first at line "
+                           f"{first.line}): it belongs to the item on line {new_item.line}, "
+                           "which lacks its '- '")
+            hint = (f"start the new item with '- ' on line {new_item.line}, lined up with "
+                    "the '- ' of the item above")
+        return Diagnostic.make("HTHC003", loc, message, hint=hint, related=(first,))
 
     def scalar(self, node: yaml.ScalarNode, loc: Location) -> YScalar:
         tag = node.tag

@@ -1,0 +1,171 @@
+"""Messages that need more than a case folder shows: many similar lines, or what is not said."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hthc_cli.check.checker import check_workspace
+from hthc_cli.check.diagnostics import Diagnostic
+from hthc_cli.workspace import source
+
+BASE = Path(__file__).parent / "fixtures" / "base"
+
+
+def overlay(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "overlay"
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def base(name: str) -> str:
+    return (BASE / name).read_text(encoding="utf-8")
+
+
+def check(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
+    monkeypatch.chdir(root)
+    return check_workspace(root).diagnostics
+
+
+def shown(d: Diagnostic) -> tuple[str, str, str, str | None]:
+    return (str(d.location), d.code, d.message, d.hint)
+
+
+def test_languages_that_are_no_codes_or_the_wrong_ones(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = base("hthc.yaml").replace("languages: [da, en]", "languages: [dk, english]")
+    found = check(make_workspace(overlay(tmp_path, {"hthc.yaml": config})), monkeypatch)
+    in_config = [shown(d) for d in found if d.location.path == "hthc.yaml"]
+    assert in_config == [
+        ("hthc.yaml:5:13", "HTHC307", "hthc cannot render in 'dk' yet: it has labels for da, en",
+         "'dk' is a country code: did you mean 'da'?"),
+        ("hthc.yaml:5:17", "HTHC104", "'english' is not a language code", "did you mean 'en'?"),
+    ]
+    texts = [d for d in found if d.location.path != "hthc.yaml"]
+    assert {d.code for d in texts} == {"HTHC106"}
+    # 'da' is not a typo of 'dk', nor 'en' of anything: no did-you-mean, but what to do
+    assert {d.hint for d in texts} == {
+        "add 'da' to 'languages' in hthc.yaml, or use one it lists: dk",
+        "add 'en' to 'languages' in hthc.yaml, or use one it lists: dk",
+    }
+
+
+def test_a_country_code_for_a_language_in_a_text(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    positions = base("positions/p.yaml").replace(
+        "      da: Vi støtter en fælles", "      dk: Vi støtter en fælles"
+    )
+    found = check(make_workspace(overlay(tmp_path, {"positions/p.yaml": positions})),
+                  monkeypatch)
+    assert [shown(d) for d in found] == [
+        ("positions/p.yaml:9:7", "HTHC106", "'dk' is not a language of this workspace",
+         "'dk' is a country code: did you mean 'da'? hthc.yaml lists: da, en"),
+    ]
+
+
+def test_a_language_reported_as_empty_is_not_reported_missing_too(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    positions = base("positions/p.yaml").replace(
+        "      da: Vi støtter en fælles national strategi.", '      da: ""'
+    ).replace("      en: A national strategy\n", "      en: [A national strategy]\n")
+    found = check(make_workspace(overlay(tmp_path, {"positions/p.yaml": positions})),
+                  monkeypatch)
+    assert [shown(d) for d in found] == [
+        ("positions/p.yaml:5:11", "HTHC103",
+         "the 'en' text of 'title' must be text, not a list", None),
+        ("positions/p.yaml:9:11", "HTHC109", "the 'da' text of 'summary' is empty", None),
+    ]
+
+
+def test_an_id_with_a_no_break_space_names_it_and_suggests_the_known_id(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    recommendations = base("recommendations/ssk.yaml").replace("SSK-DIGI", "SSK-2024-DIGI")
+    positions = base("positions/p.yaml").replace("SSK-DIGI", "SSK-2024-DIGI").replace(
+        "    addresses: [SSK-2024-DIGI]", "    addresses: [SSK-2024\xa0DIGI]"
+    )
+    root = make_workspace(overlay(tmp_path, {
+        "recommendations/ssk.yaml": recommendations, "positions/p.yaml": positions,
+    }))
+    # the id counts as the one it was meant to be: P-1 addresses a recommendation still
+    assert [shown(d) for d in check(root, monkeypatch)] == [
+        ("positions/p.yaml:7:17", "HTHC107",
+         "'SSK-2024\xa0DIGI' is not a valid id: it holds a no-break space (U+00A0) at column 25",
+         "did you mean 'SSK-2024-DIGI'?"),
+    ]
+
+
+def test_a_template_in_the_workspace_templates_folder_is_found(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_workspace(overlay(tmp_path, {
+        "responses/r.yaml": base("responses/r.yaml") + "template: letters/short.md.j2\n",
+        "templates/letters/short.md.j2": "{{ title }}\n",
+    }))
+    assert check(root, monkeypatch) == []
+    response = root / "responses" / "r.yaml"
+    response.write_text(base("responses/r.yaml") + "template: ../templates/letters/short.md.j2\n",
+                        encoding="utf-8")
+    assert [d.code for d in check(root, monkeypatch)] == ["HTHC110"]
+
+
+def test_a_reference_document_that_is_a_folder(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_workspace(overlay(tmp_path, {
+        "hthc.yaml": base("hthc.yaml") + "reference_doc: brand\n", "brand/readme.txt": "",
+    }))
+    assert [shown(d) for d in check(root, monkeypatch)] == [
+        ("hthc.yaml:6:16", "HTHC110", "the reference document 'brand' is a folder, not a file",
+         "the path is relative to the folder of hthc.yaml"),
+    ]
+
+
+def test_checking_templates_leaves_jinja_alone(
+    make_workspace: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_workspace(overlay(tmp_path, {
+        "responses/r.yaml": base("responses/r.yaml") + "template: nosuch.md.j2\n",
+    }))
+    code = (
+        "import sys; from pathlib import Path; from hthc_cli.check.checker import check_workspace;"
+        f"r = check_workspace(Path({str(root)!r}));"
+        "print([d.code for d in r.diagnostics], 'jinja2' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=root, check=True)
+    assert out.stdout.strip() == "['HTHC110'] False"
+
+
+def test_a_clean_file_pays_only_for_cheap_tests(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("a clean file took the slow path")
+
+    for name in ("_report_line_breaks", "_report_odd_spaces", "_report_lone_anchors",
+                 "_report_control_characters"):
+        monkeypatch.setattr(source, name, refuse)
+    assert check(make_workspace(), monkeypatch) == []
+
+
+def test_a_no_break_space_inside_a_text_is_fine(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    positions = base("positions/p.yaml").replace(
+        "        Lukkede platforme binder", "        \xa0Lukkede platforme binder"
+    ).replace("jf. [[SSK-DATA]].", "jf.\xa0[[SSK-DATA]]: se\xa0§\xa05.")
+    found = check(make_workspace(overlay(tmp_path, {"positions/p.yaml": positions})),
+                  monkeypatch)
+    # at the start of a line it is indentation to YAML's eye, even inside a block
+    assert [shown(d)[:2] for d in found] == [("positions/p.yaml:29:9", "HTHC011")]
