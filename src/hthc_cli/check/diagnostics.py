@@ -156,6 +156,15 @@ CODES: dict[str, Code] = _codes(
          "hthc.yaml lists a language that hthc has no built-in labels for (the fixed words "
          "of a response: 'Dato', 'Med venlig hilsen', …), so it cannot render in it.",
          "Use a language hthc has labels for, or leave the language out until it does."),
+    Code("HTHC308", "markdown-not-rendered", W,
+         "Markdown that will not come out in the document as intended: raw HTML or an HTML "
+         "comment (printed as text), a heading inside a text (it would become a heading of "
+         "the whole response), a footnote with no text, a [[ link ]] with spaces.",
+         "Follow the hint: use **bold** for a lead-in, write the footnote's text as "
+         "'[^1]: …', remove the HTML, write [[ID]] without spaces."),
+    Code("HTHC309", "comment-in-text", W,
+         "A text stops at ' #': YAML reads the rest of the line as a comment and drops it.",
+         "Put the text in quotes, or write it as a block (|), to keep the '#'."),
 )
 
 

@@ -329,6 +329,60 @@ def language_labels(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
         )
 
 
+_HTML = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]))")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s)", re.MULTILINE)
+_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_SPACED_LINK = re.compile(r"\[\[(?:\s+[^\[\]]*|[^\[\]]*\s+)\]\]")
+
+
+def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """Texts that would not come out in the document the way their writer meant."""
+    for text, markdown in ws.texts:
+        for _, scalar in text.scalars():
+            source = ws.files.get(scalar.loc.path)
+            if (not scalar.style and source is not None
+                    and source.text.startswith((" #", "\t#"), scalar.end)):
+                yield Diagnostic.make(
+                    "HTHC309", source.locate(scalar.end + 1),
+                    "the text stops here: YAML reads ' #' and the rest of the line as a comment",
+                    hint="put the text in quotes, or write it as a block (|), to keep the '#'",
+                )
+            if not markdown:
+                continue
+            value = str(scalar.value)
+            if "<" in value:
+                for match in _HTML.finditer(value):
+                    yield Diagnostic.make(
+                        "HTHC308", _locate(ws, scalar, match.group(), 0),
+                        "HTML in a text is printed as it is, not interpreted",
+                        hint="remove it; use Markdown (**bold**, *italic*, lists) instead",
+                    )
+            if "#" in value:
+                for match in _HEADING.finditer(value):
+                    yield Diagnostic.make(
+                        "HTHC308", _locate(ws, scalar, match.group().strip() + " ", 0),
+                        "a heading inside a text becomes a heading of the whole response",
+                        hint="use a **bold** lead-in instead of '#'",
+                    )
+            if "[^" in value:
+                defined = set(_NOTE_DEF.findall(value))
+                for match in _NOTE_REF.finditer(value):
+                    if match.group(1) not in defined:
+                        yield Diagnostic.make(
+                            "HTHC308", _locate(ws, scalar, match.group(), 0),
+                            f"the footnote {match.group()} has no text in this text",
+                            hint=f"add a line '{match.group()}: …' below the paragraph",
+                        )
+            if "[[" in value:
+                for match in _SPACED_LINK.finditer(value):
+                    yield Diagnostic.make(
+                        "HTHC308", _locate(ws, scalar, match.group(), 0),
+                        f"{match.group()} is not a link: it has spaces inside the brackets",
+                        hint="write [[ID]] with no spaces",
+                    )
+
+
 RULES: tuple[Rule, ...] = (
     unknown_references,
     text_references,
@@ -338,5 +392,6 @@ RULES: tuple[Rule, ...] = (
     coverage,
     named_files,
     language_labels,
+    markdown_pitfalls,
 )
 
