@@ -338,10 +338,16 @@ _SPACED_LINK = re.compile(r"\[\[(?:\s+[^\[\]]*|[^\[\]]*\s+)\]\]")
 
 def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     """Texts that would not come out in the document the way their writer meant."""
+    with_comments = {
+        path: source for path, source in ws.files.items()
+        if " #" in source.text or "\t#" in source.text
+    }
     for text, markdown in ws.texts:
+        if not markdown and not with_comments:
+            continue
         for _, scalar in text.scalars():
-            source = ws.files.get(scalar.loc.path)
-            if (not scalar.style and source is not None
+            source = with_comments.get(scalar.loc.path)
+            if (source is not None and not scalar.style
                     and source.text.startswith((" #", "\t#"), scalar.end)):
                 yield Diagnostic.make(
                     "HTHC309", source.locate(scalar.end + 1),
@@ -374,7 +380,7 @@ def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
                             f"the footnote {match.group()} has no text in this text",
                             hint=f"add a line '{match.group()}: …' below the paragraph",
                         )
-            if "[[" in value:
+            if "[[ " in value or " ]]" in value:
                 for match in _SPACED_LINK.finditer(value):
                     yield Diagnostic.make(
                         "HTHC308", _locate(ws, scalar, match.group(), 0),
