@@ -209,3 +209,23 @@ def test_html_is_one_standalone_page(tmp_path: Path) -> None:
     assert 'id="SSK-2024-DIGI"' in html
     assert 'href="#HTHC-DIGI-IN-STRUCTURE"' in html
     assert "Remarks on the individual recommendations" in html
+
+
+def test_a_work_cited_again_gets_the_short_form(rendered: Path) -> None:
+    docx = rendered / f"{RESPONSE}.da.docx"
+    notes = {
+        n.get(f"{{{W}}}id"): "".join(t.text or "" for t in n.iter(f"{{{W}}}t")).strip()
+        for n in part(docx, "word/footnotes.xml").iter(f"{{{W}}}footnote")
+    }
+    order = [
+        r.get(f"{{{W}}}id")
+        for r in part(docx, "word/document.xml").iter(f"{{{W}}}footnoteReference")
+    ]
+    full = [notes[i] for i in order if "Bedre Digital Sundhed" in notes[i]]
+    assert full[0].startswith("Health Tech Hub Copenhagen og Tænketanken Mandag Morgen (2023): "
+                              "Bedre Digital Sundhed – anbefalinger")
+    assert "https://taenketanken.mm.dk/" in full[0]
+    assert full[1:] and all(
+        n == "Health Tech Hub Copenhagen og Tænketanken Mandag Morgen (2023): "
+        "Bedre Digital Sundhed." for n in full[1:]
+    )

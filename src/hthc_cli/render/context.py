@@ -20,6 +20,7 @@ from hthc_cli.workspace.model import Position, Recommendation, Reference, Respon
 from hthc_cli.workspace.schema import Text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
+_SUBTITLE = re.compile(r"\s[–—]\s")
 _NOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -264,22 +265,31 @@ class MissingTexts(RenderError):
 
 def format_references(
     ws: Workspace, keys: Iterable[str], language: str
-) -> dict[str, str]:
-    """The footnote text of each cited reference; a text missing in `language` is an error."""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The full and the short footnote text of each cited reference.
+
+    A text missing in `language` is an error.
+    """
     missing: list[tuple[Location, str]] = []
-    out = {
-        key: format_reference(ws.references[key], language, missing)
-        for key in keys if key in ws.references
-    }
+    full: dict[str, str] = {}
+    short: dict[str, str] = {}
+    for key in keys:
+        if key in ws.references:
+            ref = ws.references[key]
+            full[key] = format_reference(ref, language, missing)
+            short[key] = format_reference(ref, language, missing, short=True)
     if missing:
         raise MissingTexts(language, missing)
-    return out
+    return full, short
 
 
 def format_reference(
-    ref: Reference, language: str, missing: list[tuple[Location, str]]
+    ref: Reference, language: str, missing: list[tuple[Location, str]], short: bool = False
 ) -> str:
-    """A reference as a footnote in Markdown: Author (year): *Title*. Publisher. <url>"""
+    """A reference as a footnote in Markdown: Author (year): *Title*. Publisher. <url>
+
+    The short form, for a work cited again, is Author (year): *Main title*.
+    """
 
     def pick(text: Text | None) -> str:
         if text is None:
@@ -298,6 +308,11 @@ def format_reference(
     elif year:
         parts.append(f"{year.strip()}:")
     title = pick(ref.title)
+    if short:
+        # the main title, before a subtitle, as notes cite a work the second time
+        main_title = _SUBTITLE.split(title, maxsplit=1)[0].strip() or title
+        parts.append(f"*{escape_markdown(main_title)}*.")
+        return " ".join(parts)
     parts.append(f"*{escape_markdown(title)}*.")
     publisher = pick(ref.publisher)
     if publisher:

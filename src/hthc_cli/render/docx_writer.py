@@ -49,6 +49,8 @@ class DocxOptions:
     page_label: str
     citations: Mapping[str, str]
     reference_doc: Path | None = None
+    short_citations: Mapping[str, str] = field(default_factory=dict)
+    """Key -> the shorter form used when a work is cited again."""
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
@@ -66,7 +68,7 @@ def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
     reference = load_reference(
         options.reference_doc, page_label=options.page_label, language=meta.language
     )
-    _DocxBuilder(reference, options.citations, tokens).build()
+    _DocxBuilder(reference, options.citations, tokens, options.short_citations).build()
     package = reference.document.part.package
     ooxml.set_core_properties(
         package,
@@ -119,12 +121,13 @@ class _DocxBuilder:
     """One document: the reference, its styles, bookmarks, lists and footnotes."""
 
     def __init__(
-        self, reference: Reference, citations: Mapping[str, str], tokens: list[Token]
+        self, reference: Reference, citations: Mapping[str, str], tokens: list[Token],
+        short_citations: Mapping[str, str] | None = None,
     ) -> None:
         self.document = reference.document
         self.styles = reference.styles
         self.text_width = reference.text_width
-        self.citations = CitationFormatter(citations)
+        self.citations = CitationFormatter(citations, short_citations)
         self.body_tokens, self.notes = split_footnotes(tokens)
         headers_and_footers = [
             rel.target_part.element

@@ -62,7 +62,7 @@ def markdown_to_html(markdown: str, options: DocxOptions) -> str:
     tokens = parse_markdown(markdown)
     _classes_from_custom_styles(tokens)
     body, notes = split_footnotes(tokens)
-    renderer = _Renderer(options.citations, notes)
+    renderer = _Renderer(options.citations, notes, options.short_citations)
     main = renderer.render_blocks(body)
     notes_html = renderer.render_notes()
     meta = options.meta
@@ -105,12 +105,15 @@ def _classes_from_custom_styles(tokens: Sequence[Token]) -> None:
 class _Renderer:
     """markdown-it's HTML renderer plus notes, citations, divs, spans and images as text."""
 
-    def __init__(self, citations: Mapping[str, str], notes: dict[int, list[Token]]) -> None:
+    def __init__(
+        self, citations: Mapping[str, str], notes: dict[int, list[Token]],
+        short_citations: Mapping[str, str] | None = None,
+    ) -> None:
         from markdown_it.renderer import RendererHTML
 
         from hthc_cli.render.markdown import markdown_options
 
-        self.citations = CitationFormatter(citations)
+        self.citations = CitationFormatter(citations, short_citations)
         self.notes = notes
         self.queue: list[str] = []
         self.active: dict[int, int] = {}

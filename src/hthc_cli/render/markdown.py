@@ -95,8 +95,12 @@ def split_footnotes(tokens: Sequence[Token]) -> tuple[list[Token], dict[int, lis
 class CitationFormatter:
     """The note text of citations, as inline tokens; each reference is parsed once."""
 
-    def __init__(self, citations: Mapping[str, str]) -> None:
+    def __init__(
+        self, citations: Mapping[str, str], short: Mapping[str, str] | None = None
+    ) -> None:
         self._citations = citations
+        self._short = short or {}
+        self._cited: set[str] = set()
         self._references: dict[str, list[Token]] = {}
 
     def tokens(self, items: Sequence[CitationItem], line: int | None = None) -> list[Token]:
@@ -105,6 +109,9 @@ class CitationFormatter:
         last = ""
         for index, item in enumerate(items):
             reference = self._reference_text(item.key, line)
+            if item.key in self._cited and item.key in self._short:
+                reference = self._short[item.key].strip()  # cited before: the short form
+            self._cited.add(item.key)
             suffix = item.suffix.rstrip()
             last_item = index == len(items) - 1
             followed = bool(suffix.strip()) or not last_item

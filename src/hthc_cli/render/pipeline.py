@@ -164,14 +164,18 @@ def document_options(
         reference_doc = ws.root / ws.reference_doc
     if reference_doc is not None and not reference_doc.is_file():
         raise RenderError(f"reference document not found: {reference_doc}")
+    citations, short_citations = format_references(
+        ws, dict.fromkeys(citation_keys(markdown)), language
+    )
     return DocxOptions(
         meta=DocumentMeta(
             title=title, author=organisation, subject=subject, keywords=keywords,
             language=BCP47.get(language, language), date=response.date,
         ),
         page_label=LABELS[language]["page"],
-        citations=format_references(ws, dict.fromkeys(citation_keys(markdown)), language),
+        citations=citations,
         reference_doc=reference_doc,
+        short_citations=short_citations,
     )
 
 
