@@ -64,7 +64,7 @@ def test_markdown_of_the_shipped_response_reads_as_a_danish_hoeringssvar(workspa
     assert "Gengivet med egne ord, ikke ordret citat" in md
     assert "[Holdning: Støtter med forbehold]{custom-style=\"Stance\"}" in md
     assert "Med venlig hilsen" in md
-    assert "| Anbefaling | Holdning | Bemærkninger |" in md
+    assert "| Anbefaling | Holdning | Bemærkning |" in md
     # [[ID]] became an internal link to the heading
     assert "](#HTHC-DIGI-IN-STRUCTURE)" in md and "[[" not in md
 

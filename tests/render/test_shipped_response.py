@@ -122,9 +122,22 @@ def test_the_annex_table_lists_every_recommendation_with_a_repeating_header(
     table = document.findall(".//w:tbl", NS)[-1]
     rows = table.findall("w:tr", NS)
     header = [next(texts(cell)) for cell in rows[0].findall("w:tc", NS)]
-    assert header == ["Recommendation", "Stance", "Remarks"]
+    assert header == ["Recommendation", "Stance", "Remark"]
     assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
-    assert len(rows) == 1 + 7
+    cells = [[next(texts(c)) for c in row.findall("w:tc", NS)] for row in rows[1:]]
+    # one row per position on a recommendation; the recommendation named on its first row
+    assert [c[0] for c in cells if c[0]] == [
+        "Cross-cutting recommendation: Organising digitalisation and data",
+        "Governance model 1: 8–10 new health and care regions",
+        "Governance model 2: Central state steering with no regional level",
+        "Governance model 3: The regions are kept, with changes",
+        "A national health plan",
+        "More general practitioners and clinics",
+        "Psychiatry in the overall hospital organisation",
+    ]
+    assert cells[1] == ["", "New proposal",
+                        "Telemedicine centres and mandatory technology partnerships between "
+                        "municipalities"]
     for cell in table.iter(f"{{{W}}}tc"):
         assert etree.QName(cell[-1]).localname == "p"
 

@@ -147,7 +147,8 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
             "title": resolver.plain(rec.title, f"the title of {rec.id}"),
             "stances": [stances[s] for s in dict.fromkeys(p.stance for p in on_it)],
             "positions": [
-                {"id": p.id, "title": resolver.plain(p.title, f"the title of {p.id}")}
+                {"id": p.id, "title": resolver.plain(p.title, f"the title of {p.id}"),
+                 "stance": p.stance, "stance_label": stances[p.stance]}
                 for p in on_it
             ],
         })
