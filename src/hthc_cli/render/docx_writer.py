@@ -470,7 +470,8 @@ class _BlockWriter:
             for column, (_, inline) in enumerate(cells[:columns]):
                 if inline is not None:
                     longest = max((len(word) for word in inline.content.split()), default=0)
-                    weight = max(len(inline.content) // 3, longest, 4)
+                    # the longest word must fit on one line, with the cell's margins
+                    weight = max(len(inline.content) // 3, longest * 8 // 5, 4)
                     weights[column] = max(weights[column], min(weight, 40))
         total = sum(weights)
         widths = [self.builder.text_width * weight // total for weight in weights]
