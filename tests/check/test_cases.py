@@ -39,12 +39,8 @@ _DIAGNOSTIC = re.compile(r"(?P<path>[^\s:]+):(?P<line>\d+):(?P<column>\d+): "
                          r"(?P<severity>error|warning|info) (?P<code>HTHC\d{3}) ")
 
 
-def _param(case: Path, *, with_xfail: bool) -> object:
-    reason = case / "xfail.txt"
-    marks = []
-    if with_xfail and reason.exists():
-        marks.append(pytest.mark.xfail(strict=True, reason=reason.read_text().strip()))
-    return pytest.param(case, id=case.name, marks=marks)
+def _param(case: Path) -> object:
+    return pytest.param(case, id=case.name)
 
 
 def expected_lines(case: Path) -> list[str]:
@@ -89,7 +85,7 @@ def test_every_code_has_a_failing_and_a_passing_case() -> None:
     assert sorted(by_code) == sorted(CODES)
 
 
-@pytest.mark.parametrize("case", [_param(c, with_xfail=True) for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_check_prints_the_expected_diagnostics(
     case: Path, make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,7 +96,7 @@ def test_check_prints_the_expected_diagnostics(
     assert lines[-1].endswith(summary_counts(expected))
 
 
-@pytest.mark.parametrize("case", [_param(c, with_xfail=False) for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_check_reports_the_code_located_and_fails_on_errors(
     case: Path, make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,7 +116,7 @@ def test_check_reports_the_code_located_and_fails_on_errors(
     assert result.failed(strict=True) == bool(found & {"error", "warning"})
 
 
-@pytest.mark.parametrize("case", [_param(c, with_xfail=False) for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_the_good_example_checks_clean(
     case: Path, make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,7 +124,7 @@ def test_the_good_example_checks_clean(
     assert [str(d.location) + " " + d.code for d in result.diagnostics] == []
 
 
-@pytest.mark.parametrize("case", [_param(c, with_xfail=False) for c in CASES
+@pytest.mark.parametrize("case", [_param(c) for c in CASES
                                   if c.name in RUN_AS_A_COMMAND])
 def test_hthc_check_as_a_command(
     case: Path,

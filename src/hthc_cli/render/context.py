@@ -131,11 +131,9 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
             "url": r.url,
         }
 
-    shown: set[str] = set()
     sections: list[dict[str, Any]] = []
     if source is not None:
-        sections = _sections(ws, source.recommendations, specific, recommendation, position,
-                             shown)
+        sections = _sections(ws, source.recommendations, specific, recommendation, position)
     included = {p.id: p for p in (*general, *specific)}
     annex = []
     for rec in source.recommendations if source else ():
@@ -218,7 +216,6 @@ def _sections(
     specific: list[Position],
     recommendation: Any,
     position: Any,
-    shown: set[str],
 ) -> list[dict[str, Any]]:
     """Specific remarks grouped by recommendation, in the source's order.
 
@@ -235,6 +232,7 @@ def _sections(
             groups[-1][0].append(rec)
         else:
             groups.append(([rec], on_it))
+    shown: set[str] = set()
     sections = []
     for recs, positions in groups:
         items = []

@@ -29,15 +29,6 @@ class Job:
     output: Path
 
 
-class CheckFailed(RenderError):
-    """The workspace has errors in files the response is built from."""
-
-    def __init__(self, result: CheckResult) -> None:
-        self.result = result
-        errors = sum(1 for d in result.diagnostics if d.severity == Severity.ERROR)
-        super().__init__(f"not rendered: {errors} error(s) in the files this response uses")
-
-
 def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult | None:
     """The check errors that stop a render: all but those in other responses' files.
 
