@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from hthc_cli.base.diagnostics import CODES
 from hthc_cli.check.checker import CheckResult, check_workspace
-from hthc_cli.check.diagnostics import CODES
 from hthc_cli.check.reporters import TextReporter
 
 FIXTURES = Path(__file__).parent / "fixtures"

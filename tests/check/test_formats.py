@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from hthc_cli.base.diagnostics import Diagnostic, Location
 from hthc_cli.check.checker import CheckResult, check_workspace
-from hthc_cli.check.diagnostics import Diagnostic, Location
 from hthc_cli.check.reporters import GithubReporter, SarifReporter, TextReporter
 
 CASES = Path(__file__).parent / "fixtures" / "cases"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from hthc_cli.base.diagnostics import Diagnostic
 from hthc_cli.check.checker import check_workspace
-from hthc_cli.check.diagnostics import Diagnostic
 from hthc_cli.workspace import source
 
 BASE = Path(__file__).parent / "fixtures" / "base"

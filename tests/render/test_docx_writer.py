@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions, markdown_to_docx
 from hthc_cli.render.ooxml import Bookmarks, bookmark_name
 

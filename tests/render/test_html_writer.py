@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
 from hthc_cli.render.html_writer import markdown_to_html
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hthc_cli.check.diagnostics import Diagnostic, Severity
+from hthc_cli.base.diagnostics import Diagnostic, Severity
 from hthc_cli.check.rules import RULES, CheckOptions
 from hthc_cli.workspace.loader import load_workspace, only_files
 from hthc_cli.workspace.model import Workspace
@@ -40,3 +40,23 @@ def check_workspace(
         diagnostics = only_files(diagnostics, only)
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(loaded.workspace, diagnostics, loaded.files_read)
+
+
+def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult | None:
+    """The check errors that stop a render: all but those in other responses' files.
+
+    Positions, recommendations, references and hthc.yaml feed every response, and a file
+    that cannot be read hides what it holds, so an error in any of them stops the render.
+    """
+    ws = result.workspace
+    others = {
+        r.file.display for r in ws.responses.values()
+        if response_id is not None and r.id != response_id
+    }
+    errors = [
+        d for d in result.diagnostics
+        if d.severity == Severity.ERROR and d.location.path not in others
+    ]
+    if not errors:
+        return None
+    return CheckResult(ws, errors, result.files)

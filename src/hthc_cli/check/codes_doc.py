@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from hthc_cli.check.diagnostics import CODES
+from hthc_cli.base.diagnostics import CODES
 
 _GROUPS = (
     ("HTHC0", "Files and YAML"),
@@ -23,7 +23,7 @@ def codes_markdown() -> str:
         "Exit codes: 0 no errors, 1 errors (or warnings with `--strict`), 2 usage or internal",
         "failure. `--release` makes HTHC305 an error.",
         "",
-        "This file is generated from `src/hthc_cli/check/diagnostics.py`:",
+        "This file is generated from `src/hthc_cli/base/diagnostics.py`:",
         "`python -m hthc_cli.check.codes_doc > docs/checks.md`.",
     ]
     for prefix, title in _GROUPS:

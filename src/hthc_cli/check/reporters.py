@@ -10,8 +10,8 @@ from typing import ClassVar
 from urllib.parse import quote
 
 from hthc_cli import __version__
+from hthc_cli.base.diagnostics import CODES, Diagnostic, Severity
 from hthc_cli.check.checker import CheckResult
-from hthc_cli.check.diagnostics import CODES, Diagnostic, Severity
 
 DOCS_URL = "https://github.com/healthtechhub/hthc/blob/main/docs/checks.md"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from hthc_cli.check.diagnostics import Diagnostic, Location, Severity
-from hthc_cli.suggest import describe_odd, did_you_mean
+from hthc_cli.base.diagnostics import Diagnostic, Location, Severity
+from hthc_cli.base.suggest import describe_odd, did_you_mean
 from hthc_cli.workspace.model import Response, Workspace
 from hthc_cli.workspace.schema import COUNTRY_CODES, IdRef
 from hthc_cli.workspace.source import YScalar
@@ -281,7 +281,7 @@ def named_files(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
         )
     if not any(r.template for r in ws.responses.values()):
         return
-    from hthc_cli.render.templating import builtin_templates
+    from hthc_cli.workspace.templates import builtin_templates
 
     own_name = ws.templates or "templates"
     dirs = [d for d in (ws.root / own_name, builtin_templates()) if d.is_dir()]
@@ -314,7 +314,7 @@ def language_labels(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
     languages = ws.config.get("languages") if ws.config is not None else None
     if not languages:
         return
-    from hthc_cli.render.labels import LABELS
+    from hthc_cli.base.labels import LABELS
 
     for ref in languages:
         if ref.value in LABELS:

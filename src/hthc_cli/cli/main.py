@@ -15,8 +15,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from hthc_cli.check.diagnostics import Severity
-from hthc_cli.errors import HthcError, UsageError
+from hthc_cli.base.diagnostics import Severity
+from hthc_cli.base.errors import HthcError, UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -227,10 +227,9 @@ def render(
     ] = None,
 ) -> None:
     """Render consultation responses as Word (or Markdown, HTML, PDF) documents."""
-    from hthc_cli.check.checker import check_workspace
+    from hthc_cli.check.checker import blocking_errors, check_workspace
     from hthc_cli.check.reporters import TextReporter
     from hthc_cli.render.pipeline import (
-        blocking_errors,
         output_format,
         plan,
         render_bytes,

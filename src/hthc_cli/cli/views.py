@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hthc_cli.check.diagnostics import Severity
-from hthc_cli.errors import UsageError
-from hthc_cli.suggest import did_you_mean
+from hthc_cli.base.diagnostics import Severity
+from hthc_cli.base.errors import UsageError
+from hthc_cli.base.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
 from hthc_cli.workspace.model import Position, Recommendation, Workspace
 from hthc_cli.workspace.schema import Text

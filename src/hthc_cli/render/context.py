@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from hthc_cli.check.diagnostics import Location
+from hthc_cli.base.diagnostics import Location
+from hthc_cli.base.errors import RenderError
+from hthc_cli.base.labels import LABELS, STANCES, format_date, possessive
 from hthc_cli.check.rules import LINK
-from hthc_cli.errors import RenderError
-from hthc_cli.render.labels import LABELS, STANCES, format_date, possessive
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
 from hthc_cli.workspace.schema import Text
 

@@ -14,13 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hthc_cli.render import ooxml
-from hthc_cli.render.markdown import (
+from hthc_cli.markup.parser import (
     CitationFormatter,
     CitationItem,
     parse_markdown,
     split_footnotes,
 )
+from hthc_cli.render import ooxml
 from hthc_cli.render.ooxml import ParagraphFormat, RunFormat, w
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from hthc_cli.render.markdown import (
+from hthc_cli.markup.parser import (
     CitationFormatter,
     CitationItem,
     css_class,
@@ -111,7 +111,7 @@ class _Renderer:
     ) -> None:
         from markdown_it.renderer import RendererHTML
 
-        from hthc_cli.render.markdown import markdown_options
+        from hthc_cli.markup.parser import markdown_options
 
         self.citations = CitationFormatter(citations, short_citations)
         self.notes = notes

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from lxml import etree
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hthc_cli.check.checker import CheckResult
-from hthc_cli.check.diagnostics import Severity
-from hthc_cli.errors import RenderError, UsageError
-from hthc_cli.render.labels import BCP47, LABELS
+from hthc_cli.base.errors import RenderError, UsageError
+from hthc_cli.base.labels import BCP47, LABELS
 from hthc_cli.workspace.model import Response, Workspace
 
 if TYPE_CHECKING:
@@ -27,26 +25,6 @@ class Job:
     response: Response
     language: str
     output: Path
-
-
-def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult | None:
-    """The check errors that stop a render: all but those in other responses' files.
-
-    Positions, recommendations, references and hthc.yaml feed every response, and a file
-    that cannot be read hides what it holds, so an error in any of them stops the render.
-    """
-    ws = result.workspace
-    others = {
-        r.file.display for r in ws.responses.values()
-        if response_id is not None and r.id != response_id
-    }
-    errors = [
-        d for d in result.diagnostics
-        if d.severity == Severity.ERROR and d.location.path not in others
-    ]
-    if not errors:
-        return None
-    return CheckResult(ws, errors, result.files)
 
 
 def output_format(explicit: str | None, output: Path | None) -> str:
@@ -86,7 +64,7 @@ def plan(
         raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
     if response_id is not None:
         if response_id not in ws.responses:
-            from hthc_cli.suggest import did_you_mean
+            from hthc_cli.base.suggest import did_you_mean
 
             hint = did_you_mean(response_id, ws.responses)
             hint = f"; {hint}" if hint else ""
@@ -128,7 +106,8 @@ def plan(
 
 def to_markdown(ws: Workspace, response: Response, language: str) -> str:
     from hthc_cli.render.context import build_context
-    from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template, template_dirs
+    from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template
+    from hthc_cli.workspace.templates import template_dirs
 
     context = build_context(ws, response, language)
     dirs = template_dirs(ws.root, ws.templates)

@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 from hthc_cli.render import ooxml
 from hthc_cli.render.ooxml import VAL, W_NS, w
 

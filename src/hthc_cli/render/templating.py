@@ -5,26 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 
 DEFAULT_TEMPLATE = "response.md.j2"
-
-
-def builtin_templates() -> Path:
-    """Installed, templates sit in the package; in a source checkout, at the repo's top."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
-def template_dirs(workspace_root: Path, configured: str | None) -> list[Path]:
-    own = workspace_root / (configured or "templates")
-    dirs = [own] if own.is_dir() else []
-    builtin = builtin_templates()
-    if builtin.resolve() not in {d.resolve() for d in dirs}:
-        dirs.append(builtin)
-    return dirs
 
 
 def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str:

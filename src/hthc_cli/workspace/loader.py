@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hthc_cli.check.diagnostics import Diagnostic, Location
-from hthc_cli.errors import UsageError, WorkspaceNotFound
+from hthc_cli.base.diagnostics import Diagnostic, Location
+from hthc_cli.base.errors import UsageError, WorkspaceNotFound
 from hthc_cli.workspace.model import (
     Organisation,
     Position,

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from hthc_cli.check.diagnostics import Diagnostic, Location
-from hthc_cli.suggest import closest, describe_odd, did_you_mean, normalise
+from hthc_cli.base.diagnostics import Diagnostic, Location
+from hthc_cli.base.suggest import closest, describe_odd, did_you_mean, normalise
 from hthc_cli.workspace.source import (
     ALIASED,
     InvalidScalar,

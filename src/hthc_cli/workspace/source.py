@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from hthc_cli.check.diagnostics import Diagnostic, Location
-from hthc_cli.suggest import character_name
+from hthc_cli.base.diagnostics import Diagnostic, Location
+from hthc_cli.base.suggest import character_name
 
 try:
     from yaml import CSafeLoader as _Loader

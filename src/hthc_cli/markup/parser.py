@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from hthc_cli.errors import RenderError
+from hthc_cli.base.errors import RenderError
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
