@@ -159,12 +159,25 @@ CODES: dict[str, Code] = _codes(
     Code("HTHC308", "markdown-not-rendered", W,
          "Markdown that will not come out in the document as intended: raw HTML or an HTML "
          "comment (printed as text), a heading inside a text (it would become a heading of "
-         "the whole response), a footnote with no text, a [[ link ]] with spaces.",
+         "the whole response), a footnote with no text, a [[ link ]] with spaces, a code "
+         "block or ::: block that is never closed (it runs to the end of the text), a table "
+         "row with more cells than its header (they are dropped), a table too wide for a "
+         "page, a list nested deeper than Word's 9 levels (printed at the ninth).",
          "Follow the hint: use **bold** for a lead-in, write the footnote's text as "
-         "'[^1]: …', remove the HTML, write [[ID]] without spaces."),
+         "'[^1]: …', remove the HTML, write [[ID]] without spaces, close the block, match "
+         "the table's cells to its header, nest less deeply."),
     Code("HTHC309", "comment-in-text", W,
          "A text stops at ' #': YAML reads the rest of the line as a comment and drops it.",
          "Put the text in quotes, or write it as a block (|), to keep the '#'."),
+    Code("HTHC310", "markdown-not-printable", E,
+         "Markdown that a Word document cannot hold: a footnote inside a footnote, or lists "
+         "and quotes nested so deep that the text cannot be read whole.",
+         "Write the inner footnote's text into the footnote that refers to it; nest less "
+         "deeply."),
+    Code("HTHC311", "title-on-several-lines", W,
+         "A title, name or other one-line text holds a line break; it is printed as one line.",
+         "Write it on one line (a YAML block '|' keeps line breaks; a plain or quoted value "
+         "does not need one)."),
 )
 
 

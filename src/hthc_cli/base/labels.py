@@ -37,6 +37,9 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Bemærkning",
         "page": "Side {page} af {pages}",
         "keywords": "høringssvar",
+        "new_proposals": "Nye forslag",
+        "accessed": "Besøgt {date}.",
+        "cvr": "CVR-nr.",
     },
     "en": {
         "consultation_response": "Consultation response",
@@ -70,6 +73,9 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Remark",
         "page": "Page {page} of {pages}",
         "keywords": "consultation response",
+        "new_proposals": "New proposals",
+        "accessed": "Accessed {date}.",
+        "cvr": "CVR no.",
     },
 }
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hthc_cli.base.diagnostics import Diagnostic, Location, Severity
 from hthc_cli.base.suggest import describe_odd, did_you_mean
@@ -18,24 +19,12 @@ from hthc_cli.workspace.model import Response, Workspace
 from hthc_cli.workspace.schema import COUNTRY_CODES, IdRef
 from hthc_cli.workspace.source import YScalar
 
-LINK = re.compile(r"\[\[([^\[\]\s]+)\]\]")
-"""`[[ID]]`: a link to a recommendation or position."""
+if TYPE_CHECKING:
+    from hthc_cli.markup.analysis import Finding
 
-_BRACKETED = re.compile(r"\[([^\[\]]*@[^\[\]]*)\](?!\()")
-_KEY_CHARS = "A-Za-z0-9_:.#$%&+?<>~/-"
-_CITE_KEY = re.compile(rf"(?<![\w.@])-?@([A-Za-z0-9_][{_KEY_CHARS}]*)")
-_KEY_GOES_ON = f"(?![{_KEY_CHARS}]*[A-Za-z0-9_#$%&+?<>~/-])"
-"""After a cited key: the key does not go on (trailing '.', ':', ',' and ';' end it)."""
 PLACEHOLDER_WORDS = ("TODO", "TBD", "XXX", "FIXME")
 PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDER_WORDS) + r")\b")
 _PLACEHOLDER_WORD = {word: re.compile(rf"\b{word}\b") for word in PLACEHOLDER_WORDS}
-
-
-def citation_keys(text: str) -> Iterator[str]:
-    """The keys cited pandoc-style, `[@key]`, `[see @key, p. 4]`, `[@a; @b]`."""
-    for group in _BRACKETED.finditer(text):
-        for key in _CITE_KEY.finditer(group.group(1)):
-            yield key.group(1).rstrip(".:,;")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +39,6 @@ Rule = Callable[[Workspace, CheckOptions], Iterable[Diagnostic]]
 def _locate(ws: Workspace, scalar: YScalar, needle: str | re.Pattern[str], nth: int) -> Location:
     source = ws.files.get(scalar.loc.path)
     return source.locate_in(scalar, needle, nth) if source else scalar.loc
-
-
-def _citation(key: str) -> re.Pattern[str]:
-    """`@key` as cited: not the start of a longer key, nor the end of an email address."""
-    return re.compile(r"(?<![\w.@])@" + re.escape(key) + _KEY_GOES_ON)
 
 
 def unknown_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -91,41 +75,71 @@ def _listed(response: Response) -> list[IdRef]:
 
 
 def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """``[[ID]]``, ``[text](#ID)`` and ``[@key]`` name something that exists.
+
+    The texts are read with the one Markdown dialect render uses (`hthc_cli.markup`), so
+    what is inside code is not a link, and ``[@{key}]`` is a citation as much as ``[@key]``.
+    """
+    from hthc_cli.markup.analysis import analyse
+
     items = ws.recommendations.keys() | ws.positions.keys()
     check_links = not ws.incomplete & {"recommendations", "positions"}
     check_citations = "references" not in ws.incomplete
-    for text, markdown in ws.texts:
-        if not markdown:
-            continue
-        for _, scalar in text.scalars():
-            value = str(scalar.value)
-            if check_links and "[[" in value:
-                counts: dict[str, int] = {}
-                for match in LINK.finditer(value):
-                    target = match.group(1)
-                    nth = counts.get(match.group(), 0)
-                    counts[match.group()] = nth + 1
-                    if target not in items:
-                        loc = _locate(ws, scalar, match.group(), nth)
-                        odd = describe_odd(target, loc.column + 2)
-                        yield Diagnostic.make(
-                            "HTHC205", loc,
-                            f"the link [[{target}]] points at no recommendation or position"
-                            + (f": {odd}" if odd else ""),
-                            hint=did_you_mean(target, items),
-                        )
-            if check_citations and "@" in value:
-                counts = {}
-                for key in citation_keys(value):
-                    nth = counts.get(key, 0)
-                    counts[key] = nth + 1
-                    if key not in ws.references:
-                        yield Diagnostic.make(
-                            "HTHC206", _locate(ws, scalar, _citation(key), nth),
-                            f"the citation [@{key}] names no entry in references.yaml",
-                            hint=did_you_mean(key, ws.references)
-                            or "add it to references.yaml under 'references:'",
-                        )
+    scalars = [scalar for text, markdown in ws.texts if markdown for _, scalar in text.scalars()]
+    analysed = [(scalar, analyse(str(scalar.value))) for scalar in scalars]
+    anchors = items | {a for _, found in analysed for a in found.anchors}
+    for scalar, found in analysed:
+        if check_links:
+            for link in found.links:
+                if link.kind.startswith("wikilink") and link.target not in items:
+                    loc = _at(ws, scalar, link)
+                    odd = describe_odd(link.target, loc.column + 2)
+                    yield Diagnostic.make(
+                        "HTHC205", loc,
+                        f"the link [[{link.target}]] points at no recommendation or position"
+                        + (f": {odd}" if odd else ""),
+                        hint=did_you_mean(link.target, items),
+                    )
+                elif link.kind == "anchor" and link.target not in anchors:
+                    yield Diagnostic.make(
+                        "HTHC205", _at(ws, scalar, link),
+                        f"the link to #{link.target} points at no recommendation, position "
+                        "or {#anchor} in this workspace",
+                        hint=did_you_mean(link.target, anchors)
+                        or "link an item as [[ID]], or correct the id after '#'",
+                    )
+        if check_citations:
+            for citation in found.citations:
+                if citation.target not in ws.references:
+                    yield Diagnostic.make(
+                        "HTHC206", _at(ws, scalar, citation),
+                        f"the citation [@{citation.target}] names no entry in references.yaml",
+                        hint=did_you_mean(citation.target, ws.references)
+                        or "add it to references.yaml under 'references:'",
+                    )
+
+
+def _at(ws: Workspace, scalar: YScalar, found: Finding) -> Location:
+    """Where a finding in a text stands in its file: its snippet found again in the scalar's
+    source, counting the occurrences before it (a block scalar's header not included)."""
+    value = str(scalar.value)
+    snippet = value[found.offset : found.offset + max(found.length, 1)]
+    source = ws.files.get(scalar.loc.path)
+    if not snippet.strip() or source is None:
+        return scalar.loc
+    nth, position = 0, value.find(snippet)
+    while 0 <= position < found.offset:
+        nth += 1
+        position = value.find(snippet, position + 1)
+    begin = scalar.start
+    if scalar.style in ("|", ">"):
+        begin = source.text.find("\n", begin, scalar.end) + 1 or begin
+    position = begin - 1
+    for _ in range(nth + 1):
+        position = source.text.find(snippet, position + 1, scalar.end)
+        if position < 0:
+            return scalar.loc
+    return source.locate(position)
 
 
 def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -329,15 +343,43 @@ def language_labels(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
         )
 
 
-_HTML = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]))")
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s)", re.MULTILINE)
-_NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
-_SPACED_LINK = re.compile(r"\[\[(?:\s+[^\[\]]*|[^\[\]]*\s+)\]\]")
+_PITFALLS: dict[str, tuple[str, str]] = {
+    "html": ("HTML in a text is printed as it is, not interpreted",
+             "remove it; use Markdown (**bold**, *italic*, lists) instead"),
+    "heading": ("a heading inside a text becomes a heading of the whole response",
+                "use a **bold** lead-in instead of '#'"),
+    "note-without-text": ("the footnote [^{target}] has no text in this text",
+                          "add a line '[^{target}]: …' below the paragraph"),
+    "spaced-link": ("{snippet} is not a link: it has spaces inside the brackets",
+                    "write [[ID]] with no spaces"),
+    "unclosed-code": ("this code block is never closed: everything after it, to the end of "
+                      "the text, is printed as code",
+                      "end the code block with a line holding only {snippet}"),
+    "unclosed-div": ("this ::: block is never closed: it runs to the end of the text",
+                     "end it with a line holding only :::"),
+    "extra-cells": ("this table row has {count} cell(s) more than the header's {target} "
+                    "columns; they are not printed",
+                    "add columns to the header row, or remove the extra cells"),
+    "wide-table": ("a table of {count} columns is printed in small type and is hard to read "
+                   "on a page",
+                   "split it into narrower tables, or turn columns into rows"),
+    "deep-list": ("this list is nested {count} levels deep; Word has 9 list levels, so the "
+                  "deeper items are printed at the ninth",
+                  "nest lists at most 9 levels deep"),
+    "nested-note": ("a footnote inside a footnote cannot be printed: Word has no notes in "
+                    "notes",
+                    "write the text of [^{target}] into the footnote that refers to it"),
+    "too-deep": ("this text nests lists or quotes more than {count} levels deep, which "
+                 "cannot be printed",
+                 "flatten the nesting"),
+}
 
 
 def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     """Texts that would not come out in the document the way their writer meant."""
+    from hthc_cli.markup.analysis import ERRORS, analyse
+    from hthc_cli.markup.parser import MAX_NESTING
+
     with_comments = {
         path: source for path, source in ws.files.items()
         if " #" in source.text or "\t#" in source.text
@@ -357,36 +399,35 @@ def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             if not markdown:
                 continue
             value = str(scalar.value)
-            if "<" in value:
-                for match in _HTML.finditer(value):
-                    yield Diagnostic.make(
-                        "HTHC308", _locate(ws, scalar, match.group(), 0),
-                        "HTML in a text is printed as it is, not interpreted",
-                        hint="remove it; use Markdown (**bold**, *italic*, lists) instead",
-                    )
-            if "#" in value:
-                for match in _HEADING.finditer(value):
-                    yield Diagnostic.make(
-                        "HTHC308", _locate(ws, scalar, match.group().strip() + " ", 0),
-                        "a heading inside a text becomes a heading of the whole response",
-                        hint="use a **bold** lead-in instead of '#'",
-                    )
-            if "[^" in value:
-                defined = set(_NOTE_DEF.findall(value))
-                for match in _NOTE_REF.finditer(value):
-                    if match.group(1) not in defined:
-                        yield Diagnostic.make(
-                            "HTHC308", _locate(ws, scalar, match.group(), 0),
-                            f"the footnote {match.group()} has no text in this text",
-                            hint=f"add a line '{match.group()}: …' below the paragraph",
-                        )
-            if "[[ " in value or " ]]" in value:
-                for match in _SPACED_LINK.finditer(value):
-                    yield Diagnostic.make(
-                        "HTHC308", _locate(ws, scalar, match.group(), 0),
-                        f"{match.group()} is not a link: it has spaces inside the brackets",
-                        hint="write [[ID]] with no spaces",
-                    )
+            for found in analyse(value).pitfalls:
+                message, hint = _PITFALLS[found.kind]
+                values = {
+                    "target": found.target, "count": found.count or MAX_NESTING,
+                    "snippet": value[found.offset : found.offset + found.length],
+                }
+                yield Diagnostic.make(
+                    "HTHC310" if found.kind in ERRORS else "HTHC308",
+                    _at(ws, scalar, found),
+                    message.format(**values), hint=hint.format(**values),
+                )
+
+
+def one_line_texts(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A title or name with a line break: the document prints it as one line."""
+    address = ws.organisation.address
+    for text, markdown in ws.texts:
+        if markdown or text is address:
+            continue
+        for _, scalar in text.scalars():
+            value = str(scalar.value).strip()
+            if "\n" in value or "\r" in value:
+                first = value.splitlines()[0]
+                yield Diagnostic.make(
+                    "HTHC311", scalar.loc,
+                    f"this text runs over several lines (\"{first[:40]}…\"); it is printed "
+                    "as one line, the line breaks as spaces",
+                    hint="write it on one line",
+                )
 
 
 RULES: tuple[Rule, ...] = (
@@ -399,5 +440,6 @@ RULES: tuple[Rule, ...] = (
     named_files,
     language_labels,
     markdown_pitfalls,
+    one_line_texts,
 )
 

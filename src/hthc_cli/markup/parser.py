@@ -40,16 +40,16 @@ class CitationItem:
 
 # Pandoc citation keys: a letter, digit or "_", then those or internal punctuation.
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&\-+?<>~/](?=[A-Za-z0-9_]))*"
-_CITATION_ITEM = re.compile(
-    r"^\s*(?P<prefix>(?:.*?\s)?)-?@(?:\{(?P<braced>[^{}]+)\}|(?P<key>" + _KEY + r"))"
-    r"(?P<suffix>.*?)\s*$",
-    re.DOTALL,
-)
-_WIKILINK = re.compile(r"\[\[([A-Za-z0-9_][A-Za-z0-9_.:\-]*)\]\]")
-_HEADING_ATTRS = re.compile(r"^(?P<text>.*?)[ \t]*(?P<attrs>\{[^{}]*\})[ \t]*$", re.DOTALL)
-_FENCE_CLOSE = re.compile(r"^:{3,}[ \t]*$")
-_FENCE_OPEN = re.compile(r"^(?P<colons>:{3,})[ \t]*(?P<attrs>.*?)[ \t]*(?::{3,}[ \t]*)?$")
-_CLASS_WORD = re.compile(r"^[^\s{}:]+$")
+_KEY_AT = re.compile(_KEY)
+_BRACED_KEY = re.compile(r"\{([^{}]+)\}")
+_WIKILINK = re.compile(r"\[\[([^\[\]\s]+)\]\]")
+_CLASS_WORD = re.compile(r"[^\s{}:]+")
+
+MAX_NESTING = 60
+"""How deep blocks and inline elements may nest (markdown-it's CommonMark preset allows 20).
+
+Deeper than this the parser drops the rest of a text; check refuses such a text.
+"""
 
 
 def parse_markdown(text: str) -> list[Token]:
@@ -176,7 +176,7 @@ def _parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=True)
     md.use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
@@ -190,7 +190,24 @@ def _parser() -> MarkdownIt:
     md.core.ruler.push("citation_notes", _citation_notes_rule)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.at("link", _located_link)
     return md
+
+
+def _located_link(state: StateInline, silent: bool) -> bool:
+    """markdown-it's link rule, recording where each link starts and ends in its inline text."""
+    from markdown_it.rules_inline.link import link
+
+    start, count = state.pos, len(state.tokens)
+    if not link(state, silent):
+        return False
+    if not silent:
+        for opened in state.tokens[count:]:
+            if opened.type == "link_open":
+                opened.meta["offset"] = start
+                opened.meta["source"] = state.src[start : state.pos]
+                break
+    return True
 
 
 def _parse_attributes(text: str) -> dict[str, str] | None:
@@ -206,19 +223,33 @@ def _parse_attributes(text: str) -> dict[str, str] | None:
     return {key: str(value) for key, value in attrs.items() if key in ALLOWED_ATTRIBUTES}
 
 
+def _fence_spec(line: str) -> str | None:
+    """What follows the colons of a ``:::`` line (closing colons dropped), or None."""
+    colons = len(line) - len(line.lstrip(":"))
+    if colons < 3:
+        return None
+    spec = line[colons:].strip(" \t")
+    trimmed = spec.rstrip(":")
+    if len(spec) - len(trimmed) >= 3:
+        spec = trimmed.rstrip(" \t")
+    return spec
+
+
 def _div_attributes(line: str) -> dict[str, str] | None:
     """The attributes of an opening fence ``::: {…}`` or ``::: word``, else None."""
-    match = _FENCE_OPEN.match(line)
-    if match is None:
-        return None
-    spec = match.group("attrs").strip()
+    spec = _fence_spec(line)
     if not spec:
         return None
     if spec.startswith("{"):
         return _parse_attributes(spec)
-    if _CLASS_WORD.match(spec):
+    if _CLASS_WORD.fullmatch(spec):
         return {"class": spec}
     return None
+
+
+def _is_fence_close(text: str) -> bool:
+    stripped = text.rstrip(" \t")
+    return len(stripped) >= 3 and not stripped.strip(":")
 
 
 def _fenced_div_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -250,7 +281,7 @@ def _fenced_div_rule(state: StateBlock, start_line: int, end_line: int, silent: 
         text = state.src[begin:end]
         if not text.startswith(":::"):
             continue
-        if _FENCE_CLOSE.match(text):
+        if _is_fence_close(text):
             if depth == 0:
                 closed = True
                 break
@@ -267,6 +298,7 @@ def _fenced_div_rule(state: StateBlock, start_line: int, end_line: int, silent: 
     token.block = True
     token.markup = ":::"
     token.map = [start_line, next_line]
+    token.meta["closed"] = closed
     for key, value in attrs.items():
         token.attrSet(key, value)
 
@@ -282,23 +314,34 @@ def _fenced_div_rule(state: StateBlock, start_line: int, end_line: int, silent: 
     return True
 
 
+def _heading_attributes(content: str) -> tuple[str, str] | None:
+    """A heading's text and its trailing ``{…}``, found without backtracking."""
+    stripped = content.rstrip(" \t")
+    if not stripped.endswith("}"):
+        return None
+    opening = stripped.rfind("{")
+    if opening < 0 or "}" in stripped[opening + 1 : -1]:
+        return None
+    return stripped[:opening].rstrip(" \t"), stripped[opening:]
+
+
 def _heading_attrs_rule(state: StateCore) -> None:
     tokens = state.tokens
     for index, token in enumerate(tokens[:-1]):
         if token.type != "heading_open":
             continue
         inline = tokens[index + 1]
-        match = _HEADING_ATTRS.match(inline.content)
-        if match is None:
+        found = _heading_attributes(inline.content)
+        if found is None:
             continue
-        spec = match.group("attrs")
+        text, spec = found
         if spec.replace(" ", "") == "{-}":
             attrs: dict[str, str] | None = {"class": "unnumbered"}
         else:
             attrs = _parse_attributes(spec)
         if attrs is None:
             continue
-        inline.content = match.group("text")
+        inline.content = text
         for key, value in attrs.items():
             token.attrSet(key, value)
 
@@ -323,27 +366,52 @@ def _citation_notes_rule(state: StateCore) -> None:
 
 
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
-    if state.linkLevel > 0 or not state.src.startswith("[[", state.pos):
+    """``[[ID]]``: a link to a recommendation or position, shown as its title.
+
+    Inside another link's text it is the title alone (a ``wikilink_text`` token: a link
+    cannot hold a link). In silent
+    mode (a link's label being measured) it does not match, so that ``[a [[ID]] b](url)``
+    stays one link.
+    """
+    if silent or not state.src.startswith("[[", state.pos):
         return False
     match = _WIKILINK.match(state.src, state.pos, state.posMax)
     if match is None:
         return False
-    if not silent:
-        target = match.group(1)
+    target = match.group(1)
+    meta = {"wikilink": target, "offset": state.pos, "source": match.group()}
+    if state.linkLevel > 0:
+        token = state.push("wikilink_text", "", 0)
+        token.content = target
+        token.meta = meta
+    else:
         token = state.push("link_open", "a", 1)
         token.attrSet("href", "#" + target)
         token.markup = "wikilink"
+        token.meta = meta
         token = state.push("text", "", 0)
         token.content = target
+        token.meta = {"wikilink": target}
         token = state.push("link_close", "a", -1)
         token.markup = "wikilink"
     state.pos = match.end()
     return True
 
 
+def _next_at(state: StateInline, start: int) -> int:
+    """Where the next '@' is, remembered per inline text so that scanning stays linear."""
+    cached = state.env.get("_hthc_at")
+    if cached is not None and cached[0] is state.src and cached[1] <= start <= cached[2]:
+        return int(cached[2])
+    found = state.src.find("@", start)
+    found = len(state.src) if found < 0 else found
+    state.env["_hthc_at"] = (state.src, start, found)
+    return found
+
+
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     start = state.pos
-    if state.src[start] != "[" or state.src.find("@", start, state.posMax) < 0:
+    if state.src[start] != "[" or _next_at(state, start) >= state.posMax:
         return False
     label_end = state.md.helpers.parseLinkLabel(state, start, False)
     if label_end < 0:
@@ -354,14 +422,36 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     content = state.src[start + 1 : label_end]
     items: list[CitationItem] = []
     for part in content.split(";"):
-        match = _CITATION_ITEM.match(part)
-        if match is None:
+        item = _citation_item(part)
+        if item is None:
             return False
-        key = match.group("braced") or match.group("key")
-        items.append(CitationItem(key, match.group("prefix"), match.group("suffix")))
+        items.append(item)
     if not silent:
         token = state.push("citation", "", 0)
         token.content = state.src[start : label_end + 1]
-        token.meta = {"items": tuple(items)}
+        token.meta = {"items": tuple(items), "offset": start}
     state.pos = label_end + 1
     return True
+
+
+def _citation_item(part: str) -> CitationItem | None:
+    """``prefix @key suffix`` (or ``-@key``, ``@{key}``), as pandoc reads one cited work."""
+    text = part.strip()
+    at = -1
+    while True:
+        at = text.find("@", at + 1)
+        if at < 0:
+            return None
+        marker = at - 1 if at and text[at - 1] == "-" else at
+        if marker == 0 or text[marker - 1].isspace():
+            break
+    prefix = text[:marker]
+    braced = _BRACED_KEY.match(text, at + 1)
+    if braced is not None:
+        key, end = braced.group(1), braced.end()
+    else:
+        bare = _KEY_AT.match(text, at + 1)
+        if bare is None:
+            return None
+        key, end = bare.group(), bare.end()
+    return CitationItem(key, prefix, text[end:])

@@ -1,32 +1,28 @@
 """The template context: one response of the workspace in one language, as plain data.
 
 Every text is resolved to the requested language here; a missing one is a located error.
-`[[ID]]` becomes a pandoc internal link `[title](#ID)` when the item is in the document,
-and its plain title when it is not. docs/templates.md documents every name.
+A Markdown text reaches the template as a placeholder (see `hthc_cli.markup.compose`) and is
+parsed on its own; `[[ID]]` in it becomes a link to the item's heading when the item is in
+the document, and the item's title alone when it is not. One-line texts (titles, names) are
+escaped so that they print exactly as written. docs/templates.md documents every name.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from hthc_cli.base.diagnostics import Location
 from hthc_cli.base.errors import RenderError
 from hthc_cli.base.labels import LABELS, STANCES, format_date, possessive
-from hthc_cli.check.rules import LINK
+from hthc_cli.markup.compose import Slots
+from hthc_cli.markup.plain import escape_markdown, one_line
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
 from hthc_cli.workspace.schema import Text
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}<>#|])")
 _SUBTITLE = re.compile(r"\s[–—]\s")
-_NOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text (a title, a name) made safe to put inside Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass
@@ -37,9 +33,10 @@ class _Resolver:
     language: str
     anchors: set[str] = field(default_factory=set)
     missing: list[tuple[Location, str]] = field(default_factory=list)
-    texts_with_notes: int = 0
+    slots: Slots = field(default_factory=Slots)
 
-    def plain(self, text: Text | None, what: str) -> str:
+    def text(self, text: Text | None, what: str) -> str:
+        """A text as written (several lines allowed: an address)."""
         if text is None:
             return ""
         value = text.get(self.language)
@@ -48,35 +45,40 @@ class _Resolver:
             return ""
         return value.strip()
 
+    def plain(self, text: Text | None, what: str) -> str:
+        """A one-line text: a title, a name, a role."""
+        return one_line(self.text(text, what))
+
     def markdown(self, text: Text | None, what: str) -> str:
-        return self.own_notes(self.links(self.plain(text, what)))
+        """A Markdown text, as the placeholder of its own parse."""
+        return self.slots.add(self.text(text, what))
 
-    def own_notes(self, value: str) -> str:
-        """Footnote labels made unique to this text: `[^1]` in two texts are two notes."""
-        if "[^" not in value:
-            return value
-        self.texts_with_notes += 1
-        prefix = f"t{self.texts_with_notes}-"
-        return _NOTE_LABEL.sub(lambda m: f"[^{prefix}{m.group(1)}]", value)
-
-    def links(self, value: str) -> str:
-        if "[[" not in value:
-            return value
-        return LINK.sub(self._link, value)
-
-    def _link(self, match: re.Match[str]) -> str:
-        item_id = match.group(1)
+    def link(self, item_id: str) -> tuple[str, bool]:
+        """What ``[[ID]]`` shows (the item's title), and whether it links to the item."""
         item = self.ws.item(item_id)
         if item is None:
-            return match.group()
-        title = item.title.get(self.language) or item_id
-        if item_id in self.anchors:
-            return f"[{escape_markdown(title)}](#{item_id})"
-        return escape_markdown(title)
+            return item_id, False
+        title = one_line(item.title.get(self.language) or "") or item_id
+        return title, item_id in self.anchors
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentContext:
+    """What a template sees, the Markdown texts its placeholders stand for, and how
+    ``[[ID]]`` in them resolves."""
+
+    values: dict[str, Any]
+    slots: Slots
+    resolve: Callable[[str], tuple[str, bool]]
 
 
 def build_context(ws: Workspace, response: Response, language: str) -> dict[str, Any]:
     """Everything a response template may use (see docs/templates.md)."""
+    return document_context(ws, response, language).values
+
+
+def document_context(ws: Workspace, response: Response, language: str) -> DocumentContext:
+    """The template's context for one response in one language, with its texts."""
     resolver = _Resolver(ws, language)
     source = ws.sources.get(response.source.value) if response.source else None
     general = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
@@ -98,7 +100,7 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
             organisation=org_short, org_possessive=possessive(org_short, language),
             source=escape_markdown(resolver.plain(source.title, "the source's title"))
             if source else "",
-            page="{page}", pages="{pages}", link="{link}",
+            page="{page}", pages="{pages}", link="{link}", date="{date}",
         )
         for key, value in LABELS[language].items()
     }
@@ -160,10 +162,11 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
             "name": org_name,
             "short_name": org_short,
             "website": org.website,
-            "address": resolver.plain(org.address, "the organisation's address")
+            "address": resolver.text(org.address, "the organisation's address")
             if org.address else None,
             "email": org.email,
             "phone": org.phone,
+            "cvr": org.cvr,
         },
         "response": {
             "id": response.id,
@@ -207,7 +210,7 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
     }
     if resolver.missing:
         raise MissingTexts(language, resolver.missing)
-    return context
+    return DocumentContext(context, resolver.slots, resolver.link)
 
 
 def _sections(
@@ -221,6 +224,8 @@ def _sections(
 
     Consecutive recommendations answered by the same positions share one section, and a
     position that answers several sections is written out once and pointed to after.
+    Positions that answer none of the recommendations (new proposals) come last, in a
+    section with no recommendations.
     """
     chosen = {p.id for p in specific}
     groups: list[tuple[list[Recommendation], list[Position]]] = []
@@ -232,6 +237,11 @@ def _sections(
             groups[-1][0].append(rec)
         else:
             groups.append(([rec], on_it))
+    placed = {p.id for _, positions in groups for p in positions}
+    unplaced = [p for p in specific if p.id not in placed]
+    if unplaced:
+        # new proposals: they answer no recommendation, yet the response lists them
+        groups.append(([], unplaced))
     shown: set[str] = set()
     sections = []
     for recs, positions in groups:
@@ -318,6 +328,9 @@ def format_reference(
         parts.append(f"{escape_markdown(publisher)}.")
     if ref.url:
         parts.append(f"<{ref.url}>")
+        if ref.accessed is not None:
+            parts.append(LABELS[language]["accessed"].format(
+                date=format_date(ref.accessed, language)))
     note = pick(ref.note)
     if note:
         parts.append(escape_markdown(note))

@@ -60,15 +60,19 @@ def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
     ``SOURCE_DATE_EPOCH`` or the document date). Raises ``RenderError`` for an unknown
     citation key or an unusable reference document.
     """
+    return tokens_to_docx(parse_markdown(markdown), options)
+
+
+def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
+    """Write a token stream (as `parse_markdown` gives it) as the bytes of a .docx file."""
     from hthc_cli.render.reference_doc import load_reference
 
-    tokens = parse_markdown(markdown)
     meta = options.meta
     timestamp = ooxml.zip_timestamp(meta.date)
     reference = load_reference(
         options.reference_doc, page_label=options.page_label, language=meta.language
     )
-    _DocxBuilder(reference, options.citations, tokens, options.short_citations).build()
+    _DocxBuilder(reference, options.citations, list(tokens), options.short_citations).build()
     package = reference.document.part.package
     ooxml.set_core_properties(
         package,

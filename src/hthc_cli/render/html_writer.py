@@ -59,7 +59,11 @@ sup.note-ref a { text-decoration: none; }
 
 def markdown_to_html(markdown: str, options: DocxOptions) -> str:
     """Render pandoc-flavoured Markdown as a standalone HTML document (inline CSS)."""
-    tokens = parse_markdown(markdown)
+    return tokens_to_html(parse_markdown(markdown), options)
+
+
+def tokens_to_html(tokens: Sequence[Token], options: DocxOptions) -> str:
+    """Write a token stream (as `parse_markdown` gives it) as a standalone HTML document."""
     _classes_from_custom_styles(tokens)
     body, notes = split_footnotes(tokens)
     renderer = _Renderer(options.citations, notes, options.short_citations)

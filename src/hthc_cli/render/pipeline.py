@@ -15,6 +15,11 @@ from hthc_cli.base.labels import BCP47, LABELS
 from hthc_cli.workspace.model import Response, Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from markdown_it.token import Token
+
+    from hthc_cli.render.context import DocumentContext
     from hthc_cli.render.docx_writer import DocxOptions
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -104,21 +109,38 @@ def plan(
     return jobs
 
 
-def to_markdown(ws: Workspace, response: Response, language: str) -> str:
-    from hthc_cli.render.context import build_context
+def prepare(ws: Workspace, response: Response, language: str) -> tuple[str, DocumentContext]:
+    """The template's output (texts as placeholders) and the context it was rendered with."""
+    from hthc_cli.render.context import document_context
     from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template
     from hthc_cli.workspace.templates import template_dirs
 
-    context = build_context(ws, response, language)
+    context = document_context(ws, response, language)
     dirs = template_dirs(ws.root, ws.templates)
-    return render_template(response.template or DEFAULT_TEMPLATE, dirs, context)
+    skeleton = render_template(response.template or DEFAULT_TEMPLATE, dirs, context.values)
+    return skeleton, context
+
+
+def to_markdown(ws: Workspace, response: Response, language: str) -> str:
+    """The response as one Markdown file, each text written in at its place."""
+    from hthc_cli.markup.compose import expand_markdown
+
+    skeleton, context = prepare(ws, response, language)
+    return expand_markdown(skeleton, context.slots, context.resolve)
+
+
+def to_tokens(ws: Workspace, response: Response, language: str) -> list[Token]:
+    """The response as one token stream: the template's, each text parsed on its own."""
+    from hthc_cli.markup.compose import compose
+
+    skeleton, context = prepare(ws, response, language)
+    return compose(skeleton, context.slots, context.resolve)
 
 
 def document_options(
     ws: Workspace, response: Response, language: str, reference_doc: Path | None,
-    markdown: str,
+    cited: Iterable[str] = (),
 ) -> DocxOptions:
-    from hthc_cli.check.rules import citation_keys
     from hthc_cli.render.context import format_references
     from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
 
@@ -134,9 +156,7 @@ def document_options(
         reference_doc = ws.root / ws.reference_doc
     if reference_doc is not None and not reference_doc.is_file():
         raise RenderError(f"reference document not found: {reference_doc}")
-    citations, short_citations = format_references(
-        ws, dict.fromkeys(citation_keys(markdown)), language
-    )
+    citations, short_citations = format_references(ws, dict.fromkeys(cited), language)
     return DocxOptions(
         meta=DocumentMeta(
             title=title, author=organisation, subject=subject, keywords=keywords,
@@ -153,17 +173,21 @@ def render_bytes(
     ws: Workspace, job: Job, fmt: str, reference_doc: Path | None = None
 ) -> bytes:
     """The finished document for one job, in memory."""
-    markdown = to_markdown(ws, job.response, job.language)
     if fmt == "md":
-        return markdown.encode("utf-8")
-    options = document_options(ws, job.response, job.language, reference_doc, markdown)
+        return to_markdown(ws, job.response, job.language).encode("utf-8")
+    from hthc_cli.markup.analysis import citation_keys
+
+    tokens = to_tokens(ws, job.response, job.language)
+    options = document_options(
+        ws, job.response, job.language, reference_doc, citation_keys(tokens)
+    )
     if fmt == "html":
-        from hthc_cli.render.html_writer import markdown_to_html
+        from hthc_cli.render.html_writer import tokens_to_html
 
-        return markdown_to_html(markdown, options).encode("utf-8")
-    from hthc_cli.render.docx_writer import markdown_to_docx
+        return tokens_to_html(tokens, options).encode("utf-8")
+    from hthc_cli.render.docx_writer import tokens_to_docx
 
-    docx = markdown_to_docx(markdown, options)
+    docx = tokens_to_docx(tokens, options)
     if fmt == "pdf":
         return docx_to_pdf(docx)
     return docx

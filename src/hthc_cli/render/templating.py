@@ -76,7 +76,7 @@ def _shown(path: str) -> str:
 
 
 def _escape(value: object) -> str:
-    from hthc_cli.render.context import escape_markdown
+    from hthc_cli.markup.plain import escape_markdown
 
     return escape_markdown(str(value))
 

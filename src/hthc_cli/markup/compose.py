@@ -1,0 +1,317 @@
+"""A document from a template's Markdown and the workspace's texts, each parsed on its own.
+
+A template never sees a Markdown text, only a placeholder (a `Slot`) that stands for it;
+the template's output is parsed, then each placeholder is replaced by the tokens of its
+text. So nothing a text holds (an open code fence, a list, a footnote label) reaches outside
+it, and nothing of the template is read as part of a text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from hthc_cli.markup.parser import parse_markdown, split_footnotes
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARK = re.compile(_OPEN + r"(\d+)" + _CLOSE)
+
+LinkResolver = Callable[[str], tuple[str, bool]]
+"""For an item id: the text to show for ``[[ID]]``, and whether it may link to it."""
+
+
+class Slots:
+    """The Markdown texts of one document, each standing in the template as a placeholder.
+
+    An empty text is an empty string, so ``{% if text %}`` means "if there is a text".
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def add(self, text: str) -> str:
+        if not text.strip():
+            return ""
+        self.texts.append(text)
+        return f"{_OPEN}{len(self.texts) - 1}{_CLOSE}"
+
+
+def strip_marks(text: str) -> str:
+    """A plain text with the placeholder characters removed, so it cannot pose as a slot."""
+    if _OPEN in text or _CLOSE in text:
+        return text.replace(_OPEN, "").replace(_CLOSE, "")
+    return text
+
+
+def compose(skeleton: str, slots: Slots, resolve: LinkResolver) -> list[Token]:
+    """The document's flat token stream (notes last, as `parse_markdown` gives them)."""
+    return _Composer(slots, resolve).compose(skeleton)
+
+
+class _Composer:
+    def __init__(self, slots: Slots, resolve: LinkResolver) -> None:
+        self.slots = slots
+        self.resolve = resolve
+        self.notes: list[tuple[int, list[Token]]] = []
+        self.next_note = 0
+
+    def compose(self, skeleton: str) -> list[Token]:
+        body, notes = split_footnotes(parse_markdown(skeleton))
+        self.next_note = max(notes, default=-1) + 1
+        self.notes = [(key, self.expand(value)) for key, value in sorted(notes.items())]
+        out = self.expand(body)
+        return out + self.note_block()
+
+    def note_block(self) -> list[Token]:
+        from markdown_it.token import Token
+
+        if not self.notes:
+            return []
+        out = [Token("footnote_block_open", "", 1)]
+        for note_id, tokens in self.notes:
+            opened = Token("footnote_open", "", 1)
+            opened.meta = {"id": note_id}
+            out += [opened, *tokens, Token("footnote_close", "", -1)]
+        out.append(Token("footnote_block_close", "", -1))
+        return out
+
+    # -- a text ---------------------------------------------------------------------
+
+    def text_tokens(self, index: int) -> list[Token]:
+        """One text's body tokens; its notes join the document's under new ids."""
+        body, notes = split_footnotes(parse_markdown(self.slots.texts[index]))
+        ids = {old: self.next_note + n for n, old in enumerate(sorted(notes))}
+        self.next_note += len(ids)
+        for tokens in (body, *notes.values()):
+            _renumber(tokens, ids)
+        for old in sorted(notes):
+            self.notes.append((ids[old], self.links(notes[old])))
+        return self.links(body)
+
+    def links(self, tokens: list[Token]) -> list[Token]:
+        for token in tokens:
+            if token.children:
+                token.children = self.inline_links(token.children)
+        return tokens
+
+    def inline_links(self, children: list[Token]) -> list[Token]:
+        out: list[Token] = []
+        drop_close = 0
+        for child in children:
+            target = child.meta.get("wikilink") if child.meta else None
+            if child.type == "link_open" and target:
+                linkable = self.resolve(str(target))[1]
+                if not linkable:
+                    drop_close += 1
+                    continue
+                out.append(child)
+            elif child.type == "link_close" and child.markup == "wikilink" and drop_close:
+                drop_close -= 1
+            elif target and child.type in ("text", "wikilink_text"):
+                child.type = "text"
+                child.content = self.resolve(str(target))[0]
+                out.append(child)
+            else:
+                if child.children:
+                    child.children = self.inline_links(child.children)
+                out.append(child)
+        return out
+
+    # -- the template's tokens, slots replaced --------------------------------------
+
+    def expand(self, tokens: Sequence[Token]) -> list[Token]:
+        out: list[Token] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type in ("code_block", "fence", "code_inline") and _OPEN in token.content:
+                token.content = self.raw(token.content)
+            if token.type != "inline" or _OPEN not in token.content:
+                out.append(token)
+                index += 1
+                continue
+            whole = _MARK.fullmatch(token.content.strip())
+            before = out[-1] if out else None
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            if (whole and before is not None and before.type == "paragraph_open"
+                    and after is not None and after.type == "paragraph_close"):
+                out.pop()
+                out += self.text_tokens(int(whole.group(1)))
+                index += 2
+                continue
+            following: list[Token] = []
+            flat = before is None or before.type != "paragraph_open"
+            token.children = self.inline(token.children or [], following, flat)
+            out.append(token)
+            if following and after is not None and after.type == "paragraph_close":
+                out.append(after)
+                out += following
+                index += 2
+                continue
+            index += 1
+        return out
+
+    def inline(self, children: list[Token], following: list[Token], flat: bool) -> list[Token]:
+        """Inline tokens with each slot replaced by its text's first paragraph.
+
+        The text's further blocks go to `following` (after the paragraph), or, where no
+        block can follow (a heading, a table cell), into the same line.
+        """
+        out: list[Token] = []
+        for child in children:
+            if child.type in ("code_inline",) and _OPEN in child.content:
+                child.content = self.raw(child.content)
+            if child.type != "text" or _OPEN not in child.content:
+                if child.children:
+                    child.children = self.inline(child.children, following, True)
+                out.append(child)
+                continue
+            position = 0
+            for match in _MARK.finditer(child.content):
+                if match.start() > position:
+                    out.append(_text(child.content[position : match.start()]))
+                position = match.end()
+                index = int(match.group(1))
+                if index >= len(self.slots.texts):
+                    out.append(_text(match.group()))
+                    continue
+                blocks = self.text_tokens(index)
+                if blocks and blocks[0].type == "paragraph_open" and len(blocks) >= 3:
+                    out += blocks[1].children or []
+                    blocks = blocks[3:]
+                if not blocks:
+                    continue
+                if flat:
+                    out += _flatten(blocks)
+                else:
+                    following += blocks
+            if position < len(child.content):
+                out.append(_text(child.content[position:]))
+        return out
+
+    def raw(self, content: str) -> str:
+        """Inside code, a slot is its text as written."""
+        return _MARK.sub(
+            lambda m: self.slots.texts[int(m.group(1))]
+            if int(m.group(1)) < len(self.slots.texts) else m.group(),
+            content,
+        )
+
+
+def _renumber(tokens: Sequence[Token], ids: dict[int, int]) -> None:
+    for token in tokens:
+        if token.type == "footnote_ref" and token.meta.get("id") in ids:
+            token.meta["id"] = ids[token.meta["id"]]
+        if token.children:
+            _renumber(token.children, ids)
+
+
+def _flatten(blocks: Sequence[Token]) -> list[Token]:
+    """Blocks as one run of inline tokens, a space between them (for a heading or cell)."""
+    out: list[Token] = []
+    for token in blocks:
+        if token.type == "inline":
+            if out:
+                out.append(_text(" "))
+            out += token.children or []
+        elif token.type in ("code_block", "fence"):
+            if out:
+                out.append(_text(" "))
+            out.append(_text(token.content.strip("\n")))
+    return out
+
+
+def _text(content: str) -> Token:
+    from markdown_it.token import Token
+
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def expand_markdown(skeleton: str, slots: Slots, resolve: LinkResolver) -> str:
+    """The document as one Markdown file: each text written in, indented to its place.
+
+    ``[[ID]]`` becomes ``[title](#ID)`` (or the title alone), and footnote labels get a
+    prefix per text (``[^t2-1]``) so that two texts' ``[^1]`` stay two notes.
+    """
+    out: list[str] = []
+    for line in skeleton.split("\n"):
+        if _OPEN not in line:
+            out.append(line)
+            continue
+        pieces: list[str] = []
+        position = 0
+        for match in _MARK.finditer(line):
+            index = int(match.group(1))
+            pieces.append(line[position : match.start()])
+            position = match.end()
+            if index >= len(slots.texts):
+                pieces.append(match.group())
+                continue
+            prefix = _continuation("".join(pieces))
+            text = _own_labels(_links_written(slots.texts[index], resolve).strip("\n"), index)
+            lines = text.split("\n")
+            pieces.append("\n".join([lines[0], *[
+                (prefix + rest) if rest.strip() else prefix.rstrip() for rest in lines[1:]
+            ]]))
+        pieces.append(line[position:])
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+_LIST_MARKER = re.compile(r"([-+*]|\d{1,9}[.)])( +)")
+
+
+def _continuation(before: str) -> str:
+    """The prefix that continues the block a line began: quote marks kept, list markers as
+    spaces."""
+    prefix = []
+    rest = before
+    while True:
+        stripped = rest.lstrip(" ")
+        indent = len(rest) - len(stripped)
+        if stripped.startswith(">"):
+            prefix.append(" " * indent + "> ")
+            rest = stripped[1:].lstrip(" ") if stripped[1:2] == " " else stripped[1:]
+            continue
+        marker = _LIST_MARKER.match(stripped)
+        if marker:
+            prefix.append(" " * (indent + len(marker.group())))
+            rest = stripped[marker.end():]
+            continue
+        break
+    return "".join(prefix)
+
+
+def _links_written(text: str, resolve: LinkResolver) -> str:
+    """``[[ID]]`` in a text as pandoc reads a link: ``[title](#ID)``, or the title alone."""
+    from hthc_cli.markup.analysis import analyse
+
+    if "[[" not in text:
+        return text
+    from hthc_cli.markup.plain import escape_markdown
+
+    out = text
+    for found in sorted(analyse(text).links, key=lambda f: -f.offset):
+        if not found.kind.startswith("wikilink") or not text.startswith("[[", found.offset):
+            continue
+        title, linkable = resolve(found.target)
+        shown = escape_markdown(title)
+        inside_link = found.kind == "wikilink-text"
+        written = f"[{shown}](#{found.target})" if linkable and not inside_link else shown
+        out = out[: found.offset] + written + out[found.offset + found.length :]
+    return out
+
+
+_NOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _own_labels(text: str, index: int) -> str:
+    if "[^" not in text:
+        return text
+    return _NOTE_LABEL.sub(lambda m: f"[^t{index + 1}-{m.group(1)}]", text)
