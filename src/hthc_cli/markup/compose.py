@@ -25,19 +25,37 @@ LinkResolver = Callable[[str], tuple[str, bool]]
 
 
 class Slots:
-    """The Markdown texts of one document, each standing in the template as a placeholder.
+    """The texts of one document, each standing in the template as a placeholder.
 
+    A Markdown text is parsed on its own; a plain text (a title, a name, escaped by the
+    template's ``md_escape``) is printed exactly as written, its line breaks as line breaks.
     An empty text is an empty string, so ``{% if text %}`` means "if there is a text".
     """
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.plain: set[int] = set()
 
     def add(self, text: str) -> str:
         if not text.strip():
             return ""
         self.texts.append(text)
         return f"{_OPEN}{len(self.texts) - 1}{_CLOSE}"
+
+    def add_plain(self, text: str) -> str:
+        if not text:
+            return ""
+        marker = self.add(text) or text
+        if marker != text:
+            self.plain.add(len(self.texts) - 1)
+        return marker
+
+    def plain_index(self, value: str) -> int | None:
+        """The index of the plain text that `value` is the placeholder of, if it is one."""
+        match = _MARK.fullmatch(value)
+        if match is None or int(match.group(1)) not in self.plain:
+            return None
+        return int(match.group(1))
 
 
 def strip_marks(text: str) -> str:
@@ -137,7 +155,8 @@ class _Composer:
             whole = _MARK.fullmatch(token.content.strip())
             before = out[-1] if out else None
             after = tokens[index + 1] if index + 1 < len(tokens) else None
-            if (whole and before is not None and before.type == "paragraph_open"
+            if (whole and int(whole.group(1)) not in self.slots.plain
+                    and before is not None and before.type == "paragraph_open"
                     and after is not None and after.type == "paragraph_close"):
                 out.pop()
                 out += self.text_tokens(int(whole.group(1)))
@@ -178,6 +197,9 @@ class _Composer:
                 index = int(match.group(1))
                 if index >= len(self.slots.texts):
                     out.append(_text(match.group()))
+                    continue
+                if index in self.slots.plain:
+                    out += _lines(self.slots.texts[index])
                     continue
                 blocks = self.text_tokens(index)
                 if blocks and blocks[0].type == "paragraph_open" and len(blocks) >= 3:
@@ -225,6 +247,18 @@ def _flatten(blocks: Sequence[Token]) -> list[Token]:
     return out
 
 
+def _lines(text: str) -> list[Token]:
+    """A plain text as inline tokens: its words as they are, its line breaks kept."""
+    from markdown_it.token import Token
+
+    out: list[Token] = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            out.append(Token("hardbreak", "br", 0))
+        out.append(_text(line))
+    return out
+
+
 def _text(content: str) -> Token:
     from markdown_it.token import Token
 
@@ -254,6 +288,12 @@ def expand_markdown(skeleton: str, slots: Slots, resolve: LinkResolver) -> str:
                 pieces.append(match.group())
                 continue
             prefix = _continuation("".join(pieces))
+            if index in slots.plain:
+                from hthc_cli.markup.plain import escape_markdown
+
+                lines = [escape_markdown(line) for line in slots.texts[index].split("\n")]
+                pieces.append(("\\\n" + prefix).join(lines))
+                continue
             text = _own_labels(_links_written(slots.texts[index], resolve).strip("\n"), index)
             lines = text.split("\n")
             pieces.append("\n".join([lines[0], *[

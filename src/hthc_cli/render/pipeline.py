@@ -117,7 +117,8 @@ def prepare(ws: Workspace, response: Response, language: str) -> tuple[str, Docu
 
     context = document_context(ws, response, language)
     dirs = template_dirs(ws.root, ws.templates)
-    skeleton = render_template(response.template or DEFAULT_TEMPLATE, dirs, context.values)
+    values = {**context.values, "_slots": context.slots}
+    skeleton = render_template(response.template or DEFAULT_TEMPLATE, dirs, values)
     return skeleton, context
 
 

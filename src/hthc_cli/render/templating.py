@@ -23,11 +23,11 @@ def render_template(name: str, dirs: list[Path], context: dict[str, Any]) -> str
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md_escape"] = _escape
+    env.filters["md_escape"] = jinja2.pass_context(_escape)
     env.filters["indent_quote"] = _quote
     env.filters["anchor"] = _anchor
-    env.filters["hard_breaks"] = _hard_breaks
-    env.filters["sentence"] = _sentence
+    env.filters["hard_breaks"] = jinja2.pass_context(_hard_breaks)
+    env.filters["sentence"] = jinja2.pass_context(_sentence)
     try:
         template = env.get_template(name)
         return template.render(context)
@@ -75,10 +75,14 @@ def _shown(path: str) -> str:
         return path
 
 
-def _escape(value: object) -> str:
+def _escape(context: Any, value: object) -> str:
+    """A plain text printed exactly as written: a placeholder the document fills with it."""
     from hthc_cli.markup.plain import escape_markdown
 
-    return escape_markdown(str(value))
+    slots = context.get("_slots")
+    if slots is None:
+        return escape_markdown(str(value))
+    return str(slots.add_plain(str(value)))
 
 
 def _quote(value: object) -> str:
@@ -91,12 +95,27 @@ def _anchor(value: object) -> str:
     return "{#" + str(value) + "}"
 
 
-def _hard_breaks(value: object) -> str:
+def _hard_breaks(context: Any, value: object) -> str:
     """Each line of a text kept as its own line (a Markdown hard break between them)."""
+    slots = context.get("_slots")
+    index = slots.plain_index(str(value)) if slots is not None else None
+    if index is not None:
+        lines = [line.strip() for line in slots.texts[index].strip().splitlines()]
+        slots.texts[index] = "\n".join(line for line in lines if line)
+        return str(value)
     return "\\\n".join(line.strip() for line in str(value).strip().splitlines() if line.strip())
 
 
-def _sentence(value: object) -> str:
+def _sentence(context: Any, value: object) -> str:
     """A heading-like text ended with a full stop, unless it ends in . ? ! already."""
-    text = str(value).rstrip()
+    slots = context.get("_slots")
+    index = slots.plain_index(str(value)) if slots is not None else None
+    if index is not None:
+        slots.texts[index] = _sentence_of(slots.texts[index])
+        return str(value)
+    return _sentence_of(str(value))
+
+
+def _sentence_of(text: str) -> str:
+    text = text.rstrip()
     return text if text.endswith((".", "?", "!", ":")) else text + "."
