@@ -61,9 +61,9 @@ def test_a_request_that_cannot_be_done_exits_2(workspace: Path, hthc: Hthc) -> N
 
 def test_a_problem_in_the_workspace_or_on_disk_exits_1(workspace: Path, hthc: Hthc) -> None:
     (workspace / "schemas").write_text("a file, not a folder\n", encoding="utf-8")
-    out = hthc("schema", "-o", "schemas", cwd=workspace)
+    out = hthc("schema", "-o", "schemas/here", cwd=workspace)
     assert out.exit_code == 1
-    assert out.stderr.startswith("hthc: cannot write the schemas to schemas: ")
+    assert out.stderr.startswith("hthc: cannot write the schemas to schemas/here: ")
     path = workspace / "positions" / "governance.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "stance: neutral", "stance: neutrall", 1), encoding="utf-8")

@@ -441,7 +441,7 @@ def test_a_missing_translation_writes_no_document_at_all(workspace: Path) -> Non
     assert out.returncode == 1
     assert out.stdout == ""
     line = line_of(path, "da: Den gyldne middelvej")
-    assert f"positions/governance.yaml:{line - 1}:7: the title of HTHC-GOLDEN-MIDDLE has no " \
+    assert f"positions/governance.yaml:{line}:7: the title of HTHC-GOLDEN-MIDDLE has no " \
         "'en' text" in out.stderr
     assert "Traceback" not in out.stderr
     assert [p.name for p in build.iterdir()] == [f"{RESPONSE}.da.md"]
@@ -454,7 +454,7 @@ def test_write_all_writes_every_file_or_leaves_all_as_they_were(tmp_path: Path) 
 
     (tmp_path / "a.md").write_text("old a\n", encoding="utf-8")
     (tmp_path / "blocker").write_text("a file, not a folder\n", encoding="utf-8")
-    with pytest.raises(RenderError, match="cannot write .*blocker/b.md"):
+    with pytest.raises(RenderError, match=r"cannot write .*blocker/b\.md: "):
         write_all([(tmp_path / "a.md", b"new a\n"), (tmp_path / "new" / "c.md", b"c\n"),
                    (tmp_path / "blocker" / "b.md", b"b\n")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "blocker"]
@@ -538,12 +538,20 @@ def _set_status(workspace: Path, file: str, position_id: str, status: str) -> No
                     encoding="utf-8")
 
 
+def _leave_out_scope(workspace: Path) -> None:
+    """List the response's specific positions, all but HTHC-SCOPE."""
+    replace_in(workspace / RESPONSE_FILE, "general:\n",
+               "specific: [HTHC-DIGI-IN-STRUCTURE, HTHC-TELEMEDICINE-PARTNERSHIPS, "
+               "HTHC-GOLDEN-MIDDLE, HTHC-GOVERNANCE-MODELS]\ngeneral:\n")
+
+
 def test_render_says_in_one_line_which_shown_positions_are_not_approved(
     workspace: Path,
 ) -> None:
     _set_status(workspace, "governance.yaml", "HTHC-GOLDEN-MIDDLE", "draft")
     _set_status(workspace, "general.yaml", "HTHC-NATIONAL-STRATEGY", "review")
-    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # in no response
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
     out = hthc("render", "--format", "md", cwd=workspace)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
@@ -558,7 +566,8 @@ def test_render_says_in_one_line_which_shown_positions_are_not_approved(
 def test_a_response_whose_positions_are_all_approved_says_nothing_more(
     workspace: Path,
 ) -> None:
-    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # in no response
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
     out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md",
                cwd=workspace)
     assert (out.returncode, out.stdout, out.stderr) == (0, "wrote r.md\n", "")
@@ -570,7 +579,8 @@ def test_the_document_is_marked_draft_in_its_language_unless_all_is_approved(
     from hthc_cli.render.pipeline import document_options, unapproved_positions
     from hthc_cli.workspace.loader import load_workspace
 
-    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # in no response
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
     ws = load_workspace(workspace).workspace
     response = ws.responses[RESPONSE]
     assert unapproved_positions(ws, response) == []

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Bemærkning",
         "page": "Side {page} af {pages}",
         "keywords": "høringssvar",
+        "draft": "UDKAST",
     },
     "en": {
         "consultation_response": "Consultation response",
@@ -70,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Remark",
         "page": "Page {page} of {pages}",
         "keywords": "consultation response",
+        "draft": "DRAFT",
     },
 }
 
