@@ -7,6 +7,7 @@ from datetime import date
 LABELS: dict[str, dict[str, str]] = {
     "da": {
         "consultation_response": "Høringssvar",
+        "draft": "UDKAST",
         "to": "Til",
         "date": "Dato",
         "case_number": "Sagsnr.",
@@ -37,10 +38,10 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Bemærkning",
         "page": "Side {page} af {pages}",
         "keywords": "høringssvar",
-        "draft": "UDKAST",
     },
     "en": {
         "consultation_response": "Consultation response",
+        "draft": "DRAFT",
         "to": "To",
         "date": "Date",
         "case_number": "Case no.",
@@ -71,7 +72,6 @@ LABELS: dict[str, dict[str, str]] = {
         "position": "Remark",
         "page": "Page {page} of {pages}",
         "keywords": "consultation response",
-        "draft": "DRAFT",
     },
 }
 
