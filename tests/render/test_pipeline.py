@@ -371,3 +371,224 @@ def test_titles_ending_in_a_question_mark_and_proposals_of_several_paragraphs(
     md = (workspace / "r.md").read_text(encoding="utf-8")
     assert "- **Centralisering eller decentralisering?** " in md
     assert "1. Første afsnit af forslaget.\n\n   Andet afsnit.\n2. HTHC anbefaler" in md
+
+
+# --- standard output
+
+
+def test_dash_writes_markdown_or_html_to_standard_output_and_nothing_else(
+    workspace: Path,
+) -> None:
+    to_file = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md",
+                   cwd=workspace)
+    assert to_file.returncode == 0, to_file.stderr
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "-", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == (workspace / "r.md").read_text(encoding="utf-8")
+    assert out.stderr == ""
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "html", "-o", "-", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("<!DOCTYPE html>")
+    assert "Høringssvar om Sundhedsstrukturkommissionens afrapportering" in out.stdout
+    assert not (workspace / "-").exists()
+    assert not (workspace / "build").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "docx"),
+         "-o - (standard output) takes md or html, and a .docx is a binary file: "
+         "name a file with -o FILE.docx, or add --format md or --format html"),
+        (("--format", "pdf"),
+         "-o - (standard output) takes md or html, and a .pdf is a binary file: "
+         "name a file with -o FILE.pdf, or add --format md or --format html"),
+        ((),
+         "-o - (standard output) takes md or html: add --format md or --format html, "
+         "or name a file with -o FILE.docx"),
+    ],
+)
+def test_dash_refuses_binary_documents(
+    workspace: Path, args: tuple[str, ...], message: str
+) -> None:
+    out = hthc("render", RESPONSE, "--lang", "da", *args, "-o", "-", cwd=workspace)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", f"hthc: {message}\n")
+    assert not (workspace / "-").exists()
+
+
+def test_dash_takes_one_document(workspace: Path) -> None:
+    out = hthc("render", "--format", "md", "-o", "-", cwd=workspace)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == (
+        "hthc: -o - (standard output) takes one document but 2 would be written; "
+        "name a response and a language\n"
+    )
+
+
+# --- every document or none
+
+
+def test_a_missing_translation_writes_no_document_at_all(workspace: Path) -> None:
+    path = workspace / "positions" / "governance.yaml"
+    replace_in(path, "      en: The golden mean between centralisation and decentralisation\n", "")
+    build = workspace / "build"
+    build.mkdir()
+    (build / f"{RESPONSE}.da.md").write_text("the signed version\n", encoding="utf-8")
+    check = hthc("check", cwd=workspace)
+    assert check.returncode == 0, check.stdout
+    assert "warning HTHC301 this text has no 'en' version" in check.stdout
+    out = hthc("render", "--format", "md", cwd=workspace)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    line = line_of(path, "da: Den gyldne middelvej")
+    assert f"positions/governance.yaml:{line}:7: the title of HTHC-GOLDEN-MIDDLE has no " \
+        "'en' text" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert [p.name for p in build.iterdir()] == [f"{RESPONSE}.da.md"]
+    assert (build / f"{RESPONSE}.da.md").read_text(encoding="utf-8") == "the signed version\n"
+
+
+def test_write_all_writes_every_file_or_leaves_all_as_they_were(tmp_path: Path) -> None:
+    from hthc_cli.base.errors import RenderError
+    from hthc_cli.render.pipeline import write_all
+
+    (tmp_path / "a.md").write_text("old a\n", encoding="utf-8")
+    (tmp_path / "blocker").write_text("a file, not a folder\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=r"cannot write .*blocker/b\.md: "):
+        write_all([(tmp_path / "a.md", b"new a\n"), (tmp_path / "new" / "c.md", b"c\n"),
+                   (tmp_path / "blocker" / "b.md", b"b\n")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "blocker"]
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == "old a\n"
+
+    write_all([(tmp_path / "a.md", b"new a\n"), (tmp_path / "new" / "c.md", b"c\n")])
+    assert (tmp_path / "a.md").read_bytes() == b"new a\n"
+    assert (tmp_path / "new" / "c.md").read_bytes() == b"c\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "blocker", "new"]
+
+
+# --- a response's language and --lang
+
+
+RESPONSE_FILE = "responses/hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
+
+
+def _danish_only(workspace: Path) -> int:
+    path = workspace / RESPONSE_FILE
+    replace_in(path, "date: 2024-08-05\n", "date: 2024-08-05\nlanguage: da\n")
+    return line_of(path, "language: da")
+
+
+def _second_response(workspace: Path, response_id: str) -> None:
+    text = (workspace / RESPONSE_FILE).read_text(encoding="utf-8")
+    text = text.replace(f"id: {RESPONSE}", f"id: {response_id}").replace("language: da\n", "")
+    (workspace / "responses" / "second.yaml").write_text(text, encoding="utf-8")
+
+
+def test_naming_a_danish_only_response_with_another_lang_is_a_usage_error(
+    workspace: Path,
+) -> None:
+    line = _danish_only(workspace)
+    out = hthc("render", RESPONSE, "--lang", "en", "--format", "md", cwd=workspace)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == (
+        f"hthc: response '{RESPONSE}' is rendered in 'da' only ({RESPONSE_FILE}:{line}:11: "
+        "language: da); use --lang da or --lang all, or remove its language\n"
+    )
+    assert not (workspace / "build").exists()
+
+
+def test_rendering_every_response_in_a_language_skips_those_written_in_another(
+    workspace: Path,
+) -> None:
+    _danish_only(workspace)
+    _second_response(workspace, "HTHC-HS-SECOND")
+    out = hthc("render", "--lang", "en", "--format", "md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "wrote build/HTHC-HS-SECOND.en.md\n"
+    assert out.stderr == f"hthc: not rendered in 'en': {RESPONSE} (language: da)\n"
+    out = hthc("render", "--format", "md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        f"wrote build/{RESPONSE}.da.md",
+        "wrote build/HTHC-HS-SECOND.da.md",
+        "wrote build/HTHC-HS-SECOND.en.md",
+    ]
+    assert out.stderr == ""
+
+
+def test_nothing_to_render_in_the_language_is_a_usage_error(workspace: Path) -> None:
+    _danish_only(workspace)
+    out = hthc("render", "--lang", "en", "--format", "md", cwd=workspace)
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == (
+        f"hthc: no response is rendered in 'en': {RESPONSE} (language: da); "
+        "use --lang all or another language\n"
+    )
+
+
+# --- positions that are not approved yet
+
+
+def _set_status(workspace: Path, file: str, position_id: str, status: str) -> None:
+    path = workspace / "positions" / file
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"id: {position_id}\n")
+    at = text.index("status: approved", start)
+    path.write_text(text[:at] + f"status: {status}" + text[at + len("status: approved"):],
+                    encoding="utf-8")
+
+
+def _leave_out_scope(workspace: Path) -> None:
+    """List the response's specific positions, all but HTHC-SCOPE."""
+    replace_in(workspace / RESPONSE_FILE, "general:\n",
+               "specific: [HTHC-DIGI-IN-STRUCTURE, HTHC-TELEMEDICINE-PARTNERSHIPS, "
+               "HTHC-GOLDEN-MIDDLE, HTHC-GOVERNANCE-MODELS]\ngeneral:\n")
+
+
+def test_render_says_in_one_line_which_shown_positions_are_not_approved(
+    workspace: Path,
+) -> None:
+    _set_status(workspace, "governance.yaml", "HTHC-GOLDEN-MIDDLE", "draft")
+    _set_status(workspace, "general.yaml", "HTHC-NATIONAL-STRATEGY", "review")
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
+    out = hthc("render", "--format", "md", cwd=workspace)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        f"wrote build/{RESPONSE}.da.md", f"wrote build/{RESPONSE}.en.md",
+    ]
+    assert out.stderr == (
+        f"hthc: {RESPONSE} is marked as a draft: 2 of the positions it shows are not "
+        "approved (HTHC-NATIONAL-STRATEGY: review, HTHC-GOLDEN-MIDDLE: draft)\n"
+    )
+
+
+def test_a_response_whose_positions_are_all_approved_says_nothing_more(
+    workspace: Path,
+) -> None:
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
+    out = hthc("render", RESPONSE, "--lang", "da", "--format", "md", "-o", "r.md",
+               cwd=workspace)
+    assert (out.returncode, out.stdout, out.stderr) == (0, "wrote r.md\n", "")
+
+
+def test_the_document_is_marked_draft_in_its_language_unless_all_is_approved(
+    workspace: Path,
+) -> None:
+    from hthc_cli.render.pipeline import document_options, unapproved_positions
+    from hthc_cli.workspace.loader import load_workspace
+
+    _leave_out_scope(workspace)
+    _set_status(workspace, "general.yaml", "HTHC-SCOPE", "draft")  # not shown
+    ws = load_workspace(workspace).workspace
+    response = ws.responses[RESPONSE]
+    assert unapproved_positions(ws, response) == []
+    assert document_options(ws, response, "da", None, "").draft_mark is None
+
+    _set_status(workspace, "governance.yaml", "HTHC-GOLDEN-MIDDLE", "review")
+    ws = load_workspace(workspace).workspace
+    response = ws.responses[RESPONSE]
+    assert [p.id for p in unapproved_positions(ws, response)] == ["HTHC-GOLDEN-MIDDLE"]
+    assert document_options(ws, response, "da", None, "").draft_mark == "UDKAST"
+    assert document_options(ws, response, "en", None, "").draft_mark == "DRAFT"

@@ -7,6 +7,7 @@ from datetime import date
 LABELS: dict[str, dict[str, str]] = {
     "da": {
         "consultation_response": "Høringssvar",
+        "draft": "UDKAST",
         "to": "Til",
         "date": "Dato",
         "case_number": "Sagsnr.",
@@ -43,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "consultation_response": "Consultation response",
+        "draft": "DRAFT",
         "to": "To",
         "date": "Date",
         "case_number": "Case no.",

@@ -1,7 +1,8 @@
 """The `hthc` command: parses arguments, calls the core, prints, and sets the exit code.
 
-Core modules are imported inside each command so that `hthc check` never pays for the
-rendering stack.
+The registries the options are built from are imported here; the rendering stack
+(python-docx, Jinja, markdown-it) only inside the code that needs it, so that `hthc check`
+never pays for it.
 """
 
 from __future__ import annotations
@@ -11,17 +12,68 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TextIO, TypeAlias
 
 import typer
+from typer.core import TyperGroup
 
 from hthc_cli.base.diagnostics import Severity
-from hthc_cli.base.errors import HthcError, UsageError
+from hthc_cli.base.errors import HthcError, RenderError, UsageError
+from hthc_cli.check.reporters import REPORTERS
+from hthc_cli.cli.views import TABLE_FORMATS
+from hthc_cli.render.pipeline import FORMATS, STDOUT
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+"""0 clean; 1 problems in the workspace or on disk; 2 usage or internal failure."""
+
+
+def _exit_code(failure: BaseException) -> int:
+    """What the user is told of a failure, and the exit code: decided here and only here."""
+    if isinstance(failure, HthcError):
+        sys.stderr.write(f"hthc: {failure}\n")
+        return EXIT_USAGE if isinstance(failure, UsageError) else EXIT_PROBLEMS
+    if isinstance(failure, KeyboardInterrupt):
+        sys.stderr.write("hthc: interrupted\n")
+        return EXIT_INTERRUPTED
+    show = getattr(failure, "show", None)
+    if isinstance(failure, typer.TyperException) and show is not None:
+        show()  # a click exception: the usage line and what was wrong with the arguments
+        return EXIT_USAGE
+    if isinstance(failure, typer.Abort):
+        sys.stderr.write("hthc: aborted\n")
+        return EXIT_USAGE
+    if os.environ.get("HTHC_DEBUG"):
+        traceback.print_exception(failure)
+    sys.stderr.write(
+        f"hthc: internal error ({type(failure).__name__}: {failure}). This is a bug in hthc; "
+        "please report it with the command you ran. Set HTHC_DEBUG=1 to see details.\n"
+    )
+    return EXIT_USAGE
+
+
+class _Commands(TyperGroup):
+    """hthc's commands; every failure, however it arises, ends in `_exit_code`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
+            raise  # click's own signals, handled by `main`; a closed pipe, by click
+        except (Exception, KeyboardInterrupt) as failure:
+            raise typer.Exit(_exit_code(failure)) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except (Exception, KeyboardInterrupt) as failure:
+            code = _exit_code(failure)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
 
 app = typer.Typer(
     name="hthc",
+    cls=_Commands,
     help="Keep consultation positions as code: check them, list them, render the response.",
     no_args_is_help=True,
     add_completion=False,
@@ -37,30 +89,25 @@ WorkspaceOption = Annotated[
     ),
 ]
 
+# The choices of each --format are the names in its registry, so that a format is added
+# in one place: a reporter class, a render format, a table format.
+if TYPE_CHECKING:
+    from hthc_cli.render.pipeline import Job
+    from hthc_cli.workspace.model import Workspace
 
-class CheckFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-class ListFormat(enum.StrEnum):
-    text = "text"
-    json = "json"
+    CheckFormat: TypeAlias = str
+    RenderFormat: TypeAlias = str
+    TableFormat: TypeAlias = str
+else:
+    CheckFormat = Literal[tuple(REPORTERS)]
+    RenderFormat = Literal[FORMATS]
+    TableFormat = Literal[TABLE_FORMATS]
 
 
 class Color(enum.StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
-
-
-class RenderFormat(enum.StrEnum):
-    docx = "docx"
-    md = "md"
-    html = "html"
-    pdf = "pdf"
 
 
 class Kind(enum.StrEnum):
@@ -87,14 +134,9 @@ def main(
     """Keep consultation positions as code: check them, list them, render the response."""
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    sys.stderr.write(f"hthc: {message}\n")
-    raise typer.Exit(code)
-
-
-def _use_color(color: Color) -> bool:
+def _use_color(color: Color, stream: TextIO) -> bool:
     if color is Color.auto:
-        return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        return stream.isatty() and "NO_COLOR" not in os.environ
     return color is Color.always
 
 
@@ -106,9 +148,7 @@ def check(
                        show_default=False),
     ] = None,
     workspace: WorkspaceOption = None,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.text,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     release: Annotated[
         bool, typer.Option(help="Treat positions that are not approved as errors.")
@@ -117,19 +157,19 @@ def check(
 ) -> None:
     """Check the workspace and report every problem with its file, line and column."""
     from hthc_cli.check.checker import check_workspace
-    from hthc_cli.check.reporters import REPORTERS, GithubReporter
+    from hthc_cli.check.reporters import GithubReporter
     from hthc_cli.check.rules import CheckOptions
     from hthc_cli.workspace.loader import find_workspace
 
     root = find_workspace(explicit=workspace)
     missing = [p for p in paths or () if not p.exists()]
     if missing:
-        fail(f"no such file: {missing[0]}")
+        raise UsageError(f"no such file: {missing[0]}")
     result = check_workspace(root, CheckOptions(release=release), only=paths or ())
-    reporter = REPORTERS[format.value](color=_use_color(color))
+    reporter = REPORTERS[format](color=_use_color(color, sys.stdout))
     sys.stdout.write(reporter.report(result))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
-    if format is CheckFormat.github and summary_path:
+    if format == GithubReporter.name and summary_path:
         try:
             with open(summary_path, "a", encoding="utf-8") as summary:
                 summary.write(GithubReporter.step_summary(result))
@@ -142,7 +182,7 @@ def check(
 def list_items(
     kind: Annotated[Kind, typer.Argument(help="What to list.")],
     workspace: WorkspaceOption = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
     lang: Annotated[str | None, typer.Option(help="Language of the titles.")] = None,
 ) -> None:
     """List the recommendations, positions or responses of the workspace."""
@@ -150,7 +190,7 @@ def list_items(
 
     ws = views.load(workspace)
     rows = views.list_rows(ws, kind.value, lang or ws.default_language)
-    views.emit_table(rows, format.value, title=kind.value.capitalize())
+    views.emit_table(rows, format, title=kind.value.capitalize())
 
 
 @app.command()
@@ -158,20 +198,20 @@ def show(
     item_id: Annotated[str, typer.Argument(metavar="ID", help="A recommendation, position, "
                                            "response, source or reference id.")],
     workspace: WorkspaceOption = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
 ) -> None:
     """Show one item in every language, what it addresses and what addresses it."""
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
-    views.emit_item(views.item_view(ws, item_id), format.value)
+    views.emit_item(views.item_view(ws, item_id), format)
 
 
 @app.command()
 def coverage(
     source: Annotated[str | None, typer.Argument(help="Source id (default: all).")] = None,
     workspace: WorkspaceOption = None,
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
     lang: Annotated[str | None, typer.Option(help="Language of the titles.")] = None,
 ) -> None:
     """A table of each recommendation, the stances taken on it and the positions."""
@@ -179,7 +219,7 @@ def coverage(
 
     ws = views.load(workspace)
     rows = views.coverage_rows(ws, source, lang or ws.default_language)
-    views.emit_table(rows, format.value, title="Coverage")
+    views.emit_table(rows, format, title="Coverage")
 
 
 @app.command()
@@ -194,7 +234,9 @@ def schema(
     try:
         written = write_schemas(output_dir)
     except OSError as exc:
-        fail(f"cannot write the schemas to {output_dir}: {exc.strerror or exc}", EXIT_PROBLEMS)
+        raise HthcError(
+            f"cannot write the schemas to {output_dir}: {exc.strerror or exc}"
+        ) from None
     for path in written:
         sys.stdout.write(f"wrote {path}\n")
 
@@ -213,7 +255,9 @@ def render(
         typer.Option("--format", "-f", help="Default: from -o's file name, else docx."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", dir_okay=False, help="The file to write.")
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False,
+                     help="The file to write; - for standard output (md or html)."),
     ] = None,
     output_dir: Annotated[
         Path | None,
@@ -226,46 +270,56 @@ def render(
                      help="A .docx whose styles, page setup and letterhead are used."),
     ] = None,
 ) -> None:
-    """Render consultation responses as Word (or Markdown, HTML, PDF) documents."""
+    """Render consultation responses as Word (or Markdown, HTML, PDF) documents.
+
+    Every document is made before any is written: if one fails, no file is changed.
+    """
     from hthc_cli.check.checker import blocking_errors, check_workspace
     from hthc_cli.check.reporters import TextReporter
-    from hthc_cli.render.pipeline import (
-        output_format,
-        plan,
-        render_bytes,
-        write_atomically,
-    )
+    from hthc_cli.render import pipeline
     from hthc_cli.workspace.loader import find_workspace
 
-    fmt = output_format(format.value if format else None, output)
+    fmt = pipeline.output_format(format, output)
     root = find_workspace(explicit=workspace)
     result = check_workspace(root)
     ws = result.workspace
     blocked = blocking_errors(result, response_id)
     if blocked is not None:
-        sys.stderr.write(TextReporter(color=_use_color(Color.auto)).report(blocked))
-        fail(f"not rendered: fix the {blocked.count(Severity.ERROR)} error(s) above first "
-             "(hthc check shows them too)", EXIT_PROBLEMS)
+        sys.stderr.write(TextReporter(color=_use_color(Color.auto, sys.stderr)).report(blocked))
+        raise RenderError(f"not rendered: fix the {blocked.count(Severity.ERROR)} error(s) "
+                          "above first (hthc check shows them too)")
     if reference_doc is not None and not reference_doc.is_file():
-        fail(f"--reference-doc {reference_doc}: no such file")
-    jobs = plan(ws, response_id, lang, fmt, output, output_dir)
-    progress = None
-    if len(jobs) > 1 and sys.stderr.isatty():
-        from rich.progress import Progress
-
-        progress = Progress(transient=True)
-        progress.start()
-        task = progress.add_task("Rendering", total=len(jobs))
-    try:
-        for job in jobs:
-            data = render_bytes(ws, job, fmt, reference_doc)
-            write_atomically(job.output, data)
+        raise UsageError(f"--reference-doc {reference_doc}: no such file")
+    planned = pipeline.plan(ws, response_id, lang, fmt, output, output_dir)
+    if planned.skipped_note:
+        sys.stderr.write(f"hthc: {planned.skipped_note}\n")
+    documents = _render_with_progress(ws, planned.jobs, fmt, reference_doc)
+    if output == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(documents[0][1])
+        sys.stdout.buffer.flush()
+    else:
+        pipeline.write_all([(job.output, data) for job, data in documents])
+        for job, _ in documents:
             sys.stdout.write(f"wrote {_shown(job.output)}\n")
-            if progress is not None:
-                progress.advance(task)
-    finally:
-        if progress is not None:
-            progress.stop()
+    for response in {job.response.id: job.response for job in planned.jobs}.values():
+        note = pipeline.draft_note(ws, response)
+        if note:
+            sys.stderr.write(f"hthc: {note}\n")
+
+
+def _render_with_progress(
+    ws: Workspace, jobs: list[Job], fmt: str, reference_doc: Path | None
+) -> list[tuple[Job, bytes]]:
+    from hthc_cli.render.pipeline import render_all
+
+    if len(jobs) < 2 or not sys.stderr.isatty():
+        return render_all(ws, jobs, fmt, reference_doc)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Rendering", total=len(jobs))
+        return render_all(ws, jobs, fmt, reference_doc, lambda _: progress.advance(task))
 
 
 def _shown(path: Path) -> str:
@@ -276,33 +330,5 @@ def _shown(path: Path) -> str:
 
 
 def run() -> None:
-    """Entry point: the one place where errors become messages and exit codes."""
-    try:
-        code = app(standalone_mode=False)
-    except typer.Exit as exc:
-        code = exc.exit_code
-    except HthcError as exc:
-        sys.stderr.write(f"hthc: {exc}\n")
-        sys.exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_PROBLEMS)
-    except KeyboardInterrupt:
-        sys.stderr.write("hthc: interrupted\n")
-        sys.exit(130)
-    except typer.Abort:
-        sys.stderr.write("hthc: aborted\n")
-        sys.exit(EXIT_USAGE)
-    except typer.TyperException as exc:
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            sys.stderr.write(f"hthc: {exc}\n")
-        sys.exit(EXIT_USAGE)
-    except Exception as exc:
-        if os.environ.get("HTHC_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"hthc: internal error ({type(exc).__name__}: {exc}). This is a bug in hthc; "
-            "please report it with the command you ran. Set HTHC_DEBUG=1 to see details.\n"
-        )
-        sys.exit(EXIT_USAGE)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
+    """Entry point of the `hthc` script and of `python -m hthc_cli`."""
+    app(prog_name="hthc")

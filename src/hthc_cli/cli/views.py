@@ -16,6 +16,9 @@ from hthc_cli.workspace.schema import Text
 
 Row = dict[str, Any]
 
+TABLE_FORMATS = ("text", "json")
+"""How list, show and coverage print: a table for people, or JSON."""
+
 
 def load(workspace: Path | None) -> Workspace:
     loaded = load_workspace(find_workspace(explicit=workspace))

@@ -51,6 +51,7 @@ class DocxOptions:
     reference_doc: Path | None = None
     short_citations: Mapping[str, str] = field(default_factory=dict)
     """Key -> the shorter form used when a work is cited again."""
+    draft_mark: str | None = None
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:

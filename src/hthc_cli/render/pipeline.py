@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hthc_cli.base.errors import RenderError, UsageError
 from hthc_cli.base.labels import BCP47, LABELS
-from hthc_cli.workspace.model import Response, Workspace
+from hthc_cli.workspace.model import Position, Response, Workspace
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -23,6 +25,10 @@ if TYPE_CHECKING:
     from hthc_cli.render.docx_writer import DocxOptions
 
 FORMATS = ("docx", "md", "html", "pdf")
+TEXT_FORMATS = ("md", "html")
+"""The formats that can go to standard output; the others are binary files."""
+STDOUT = Path("-")
+"""`-o -`: the document goes to standard output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +37,35 @@ class Job:
     language: str
     output: Path
 
+    @property
+    def to_stdout(self) -> bool:
+        return self.output == STDOUT
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    jobs: list[Job]
+    language: str
+    skipped: list[Response]
+    """Responses left out because their `language:` is not the one asked for."""
+
+    @property
+    def skipped_note(self) -> str | None:
+        if not self.skipped:
+            return None
+        return f"not rendered in '{self.language}': {_own_languages(self.skipped)}"
+
+
+def _own_languages(responses: Sequence[Response]) -> str:
+    return ", ".join(f"{r.id} (language: {r.language})" for r in responses)
+
 
 def output_format(explicit: str | None, output: Path | None) -> str:
     """The format asked for, or the one `-o`'s file name ends in."""
     if output is None:
         return explicit or "docx"
+    if output == STDOUT:
+        return _stdout_format(explicit)
     suffix = output.suffix.lstrip(".").lower()
     if suffix == "htm":
         suffix = "html"
@@ -54,6 +84,19 @@ def output_format(explicit: str | None, output: Path | None) -> str:
     return explicit
 
 
+def _stdout_format(explicit: str | None) -> str:
+    if explicit in TEXT_FORMATS:
+        return explicit
+    takes = "-o - (standard output) takes " + " or ".join(TEXT_FORMATS)
+    use = " or ".join(f"--format {f}" for f in TEXT_FORMATS)
+    if explicit is None:
+        raise UsageError(f"{takes}: add {use}, or name a file with -o FILE.docx")
+    raise UsageError(
+        f"{takes}, and a .{explicit} is a binary file: name a file with -o FILE.{explicit}, "
+        f"or add {use}"
+    )
+
+
 def plan(
     ws: Workspace,
     response_id: str | None,
@@ -61,36 +104,22 @@ def plan(
     fmt: str,
     output: Path | None,
     output_dir: Path | None,
-) -> list[Job]:
+) -> Plan:
     """Which documents to write, and where."""
     if output is not None and output_dir is not None:
         raise UsageError("use -o FILE or --output-dir DIR, not both")
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
-    if response_id is not None:
-        if response_id not in ws.responses:
-            from hthc_cli.base.suggest import did_you_mean
-
-            hint = did_you_mean(response_id, ws.responses)
-            hint = f"; {hint}" if hint else ""
-            known = ", ".join(ws.responses) or "none"
-            raise UsageError(f"no response '{response_id}'{hint} (responses: {known})")
-        responses = [ws.responses[response_id]]
-    else:
-        responses = list(ws.responses.values())
-        if not responses:
-            raise UsageError("the workspace has no responses: add one under responses/")
+    if language != "all" and language not in ws.languages:
+        raise UsageError(
+            f"'{language}' is not a language of this workspace (" + ", ".join(ws.languages) + ")"
+        )
     jobs = []
-    for response in responses:
-        if language == "all":
-            languages = [response.language] if response.language else list(ws.languages)
-        else:
-            if language not in ws.languages:
-                raise UsageError(
-                    f"'{language}' is not a language of this workspace ("
-                    + ", ".join(ws.languages) + ")"
-                )
-            languages = [language]
+    skipped = []
+    for response in _responses(ws, response_id):
+        languages = _languages(ws, response, language, named=response_id is not None)
+        if not languages:
+            skipped.append(response)
         for lang in languages:
             if lang not in LABELS:
                 raise UsageError(
@@ -99,14 +128,80 @@ def plan(
                 )
             target = Path(f"{response.id}.{lang}.{fmt}")
             jobs.append(Job(response, lang, (output_dir or ws.root / "build") / target))
+    if not jobs:
+        raise UsageError(
+            f"no response is rendered in '{language}': {_own_languages(skipped)}; "
+            "use --lang all or another language"
+        )
     if output is not None:
         if len(jobs) != 1:
+            if output == STDOUT:
+                raise UsageError(
+                    f"-o - (standard output) takes one document but {len(jobs)} would be "
+                    "written; name a response and a language"
+                )
             raise UsageError(
                 f"-o names one file but {len(jobs)} documents would be written; "
                 "name a response and a language, or use --output-dir"
             )
         jobs = [Job(jobs[0].response, jobs[0].language, output)]
-    return jobs
+    return Plan(jobs, language, skipped)
+
+
+def _responses(ws: Workspace, response_id: str | None) -> list[Response]:
+    if response_id is None:
+        if not ws.responses:
+            raise UsageError("the workspace has no responses: add one under responses/")
+        return list(ws.responses.values())
+    if response_id not in ws.responses:
+        from hthc_cli.base.suggest import did_you_mean
+
+        hint = did_you_mean(response_id, ws.responses)
+        hint = f"; {hint}" if hint else ""
+        known = ", ".join(ws.responses) or "none"
+        raise UsageError(f"no response '{response_id}'{hint} (responses: {known})")
+    return [ws.responses[response_id]]
+
+
+def _languages(ws: Workspace, response: Response, language: str, named: bool) -> list[str]:
+    """The languages to render a response in: none when its own language is not the one asked."""
+    own = response.language
+    if language == "all":
+        return [own] if own else list(ws.languages)
+    if own is None or own == language:
+        return [language]
+    if named:
+        where = response.record.locs.get("language", response.record.loc)
+        raise UsageError(
+            f"response '{response.id}' is rendered in '{own}' only ({where}: language: {own}); "
+            f"use --lang {own} or --lang all, or remove its language"
+        )
+    return []
+
+
+def unapproved_positions(ws: Workspace, response: Response) -> list[Position]:
+    """The positions the response shows (general, then specific) that are not approved yet."""
+    shown = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
+    shown += ws.specific_positions(response)
+    unique = {p.id: p for p in shown}
+    return [p for p in unique.values() if p.status != "approved"]
+
+
+def draft_label(ws: Workspace, response: Response, language: str) -> str | None:
+    """'UDKAST', 'DRAFT': what the header says unless every position shown is approved."""
+    return LABELS[language]["draft"] if unapproved_positions(ws, response) else None
+
+
+def draft_note(ws: Workspace, response: Response) -> str | None:
+    """One line saying which positions keep a response a draft, or None."""
+    unapproved = unapproved_positions(ws, response)
+    if not unapproved:
+        return None
+    verb = "is" if len(unapproved) == 1 else "are"
+    return (
+        f"{response.id} is marked as a draft: {len(unapproved)} of the positions it shows "
+        f"{verb} not approved (" + ", ".join(f"{p.id}: {p.status}" for p in unapproved) + ")"
+    )
 
 
 def prepare(ws: Workspace, response: Response, language: str) -> tuple[str, DocumentContext]:
@@ -167,6 +262,7 @@ def document_options(
         citations=citations,
         reference_doc=reference_doc,
         short_citations=short_citations,
+        draft_mark=draft_label(ws, response, language),
     )
 
 
@@ -225,10 +321,66 @@ def docx_to_pdf(docx: bytes) -> bytes:
         return pdf.read_bytes()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename, so no half-written file is ever left."""
+def render_all(
+    ws: Workspace, jobs: Sequence[Job], fmt: str, reference_doc: Path | None = None,
+    done: Callable[[Job], None] | None = None,
+) -> list[tuple[Job, bytes]]:
+    """Every job's document, in memory, so that a failure in one leaves every file as it was."""
+    documents = []
+    for job in jobs:
+        documents.append((job, render_bytes(ws, job, fmt, reference_doc)))
+        if done is not None:
+            done(job)
+    return documents
+
+
+def write_all(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file or none: each beside its target first, then all renamed into place.
+
+    On failure, the files written beside their targets and the folders made for them are
+    removed again, so no file is half-written, changed or left over.
+    """
+    made: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            made += _make_folders(path)
+            staged.append((_write_beside(path, data), path))
+    except RenderError:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for index, (tmp, path) in enumerate(staged):
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            for left, _ in staged[index:]:
+                left.unlink(missing_ok=True)
+            raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _make_folders(path: Path) -> list[Path]:
+    """Make the folders `path` needs; return the ones made, outermost first."""
+    missing = []
+    for folder in path.parents:
+        if folder.exists() or folder.is_symlink():
+            break
+        missing.append(folder)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+    return missing[::-1]
+
+
+def _write_beside(path: Path, data: bytes) -> Path:
+    """`data` in a hidden file beside `path`, with the permissions a new file gets."""
+    if path.is_dir():
+        raise RenderError(f"cannot write {path}: it is a folder")
+    try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
         raise RenderError(f"cannot write {path}: {exc.strerror}") from None
@@ -239,7 +391,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+    return tmp
