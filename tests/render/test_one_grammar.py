@@ -53,7 +53,7 @@ def errors(root: Path) -> list[str]:
 def render(root: Path, fmt: str = "docx", language: str = "da") -> bytes:
     assert errors(root) == []
     result = check_workspace(root, CheckOptions())
-    (job,) = plan(result.workspace, "R-1", language, fmt, None, None)
+    (job,) = plan(result.workspace, "R-1", language, fmt, None, None).jobs
     return render_bytes(result.workspace, job, fmt)
 
 
