@@ -169,3 +169,30 @@ def test_a_no_break_space_inside_a_text_is_fine(
                   monkeypatch)
     # at the start of a line it is indentation to YAML's eye, even inside a block
     assert [shown(d)[:2] for d in found] == [("positions/p.yaml:29:9", "HTHC011")]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("!!float abc", "the tag '!!float' says 'abc' is a number, but it is not one"),
+    ("!!int 1.5", "the tag '!!int' says '1.5' is a whole number, but it is not one"),
+    ("!!null no", "the tag '!!null' says 'no' is an empty value, but it is not one"),
+    ("!!timestamp 2024-02-30",
+     "the tag '!!timestamp' says '2024-02-30' is a date, but it is not one"),
+    ("!<tag:yaml.org,2002:bool> x", "the tag '!!bool' says 'x' is a yes/no value, "
+     "but it is not one"),
+    ("&a !!bool x", "the tag '!!bool' says 'x' is a yes/no value, but it is not one"),
+    ("!!binary aGk=", "the tag '!!binary' is not supported"),
+    ("!!set {a}", "the tag '!!set' is not supported"),
+    ("!!omap [a: 1]", "the tag '!!omap' is not supported"),
+    ("!!pairs [a: 1]", "the tag '!!pairs' is not supported"),
+    ("!!python/name:os.system x", "the tag '!!python/name:os.system' is not supported"),
+    ("!!python/object/apply:os.system [echo]",
+     "the tag '!!python/object/apply:os.system' is not supported"),
+])
+def test_a_tag_is_one_located_error(
+    value: str, message: str,
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = base("hthc.yaml").replace("short_name: SF", f"short_name: {value}")
+    found = check(make_workspace(overlay(tmp_path, {"hthc.yaml": config})), monkeypatch)
+    tags = [shown(d)[:3] for d in found if d.code == "HTHC008"]
+    assert tags == [("hthc.yaml:3:15", "HTHC008", message)]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from hthc_cli.base.diagnostics import Diagnostic, Location
 from hthc_cli.base.suggest import closest, describe_odd, did_you_mean, normalise
 from hthc_cli.workspace.source import (
-    ALIASED,
+    REPORTED,
     InvalidScalar,
     YMap,
     YNode,
@@ -284,7 +284,7 @@ class Validator:
         self.diagnostics.append(Diagnostic.make(code, loc, message, hint=hint))
 
     def record(self, node: YNode, spec: Spec, where: str) -> Record | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if not isinstance(node, YMap):
             self.error(
@@ -325,7 +325,7 @@ class Validator:
         self.error("HTHC101", loc, message, hint)
 
     def value(self, node: YNode, fld: Field, key: str) -> Any:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         kind = fld.kind
         if kind in ("text", "markdown"):
@@ -412,7 +412,7 @@ class Validator:
         return None
 
     def word(self, node: YNode, key: str, pattern: re.Pattern[str]) -> IdRef | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if not isinstance(node, YScalar) or not isinstance(node.value, str | int):
             self.error("HTHC103", node.loc, f"each item of '{key}' must be a single word")
@@ -511,7 +511,7 @@ class Validator:
         return None
 
     def text(self, node: YNode, key: str, markdown: bool) -> Text | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if isinstance(node, YScalar):
             if node.value is None or (isinstance(node.value, str) and not node.value.strip()):
@@ -537,7 +537,7 @@ class Validator:
                         reported.append(meant)
                     continue
                 if not isinstance(scalar, YScalar) or not isinstance(scalar.value, str):
-                    if isinstance(scalar, YScalar) and scalar.value is ALIASED:
+                    if isinstance(scalar, YScalar) and scalar.value is REPORTED:
                         pass
                     elif isinstance(scalar, YScalar) and scalar.value is None:
                         self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")

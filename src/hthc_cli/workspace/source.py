@@ -63,6 +63,17 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+_NULL = "tag:yaml.org,2002:null"
+_NULL_VALUE = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_ANCHOR = re.compile(r"&\S*\s*")
+_TAG_KINDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    _NULL: "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+"""What each tag that hthc reads makes of a value, in plain words."""
 _ScalarNode = yaml.ScalarNode
 _SequenceNode = yaml.SequenceNode
 _constructor = yaml.constructor.SafeConstructor()
@@ -447,7 +458,7 @@ class _Walker:
         loc = Location(self.display, mark.line + 1, mark.column + 1)
         if key in self.seen:
             self.report_aliases()
-            return YScalar(ALIASED, loc, mark.index, node.end_mark.index)
+            return YScalar(REPORTED, loc, mark.index, node.end_mark.index)
         self.seen.add(key)
         cls = node.__class__
         if cls is _ScalarNode:
@@ -530,15 +541,44 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode, loc: Location) -> YScalar:
         tag = node.tag
         value: Any
-        if tag in _SCALAR_TAGS:
-            try:
-                value = _constructor.yaml_constructors[tag](_constructor, node)
-            except (ValueError, yaml.YAMLError):
-                value = InvalidScalar(node.value, tag)
-        else:
+        start, end = node.start_mark.index, node.end_mark.index
+        if tag not in _SCALAR_TAGS:
             self.unsupported_tag(tag, loc)
-            value = node.value
-        return YScalar(value, loc, node.start_mark.index, node.end_mark.index, node.style)
+            return YScalar(node.value, loc, start, end, node.style)
+        try:
+            value = _constructor.yaml_constructors[tag](_constructor, node)
+            fits = tag != _NULL or _NULL_VALUE.match(node.value) is not None
+        # PyYAML's constructors trust the resolver: given a tag the value does not match,
+        # each fails its own way ('!!bool x' a KeyError, '!!timestamp x' an AttributeError).
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError,
+                yaml.YAMLError):
+            value, fits = InvalidScalar(node.value, tag), False
+        if not fits and self.tagged(node):
+            self.tag_does_not_fit(node, loc)
+            value = REPORTED
+        return YScalar(value, loc, start, end, node.style)
+
+    def tagged(self, node: yaml.ScalarNode) -> bool:
+        """Whether the file gives the value's tag ('!!int 5'), rather than YAML guessing it."""
+        text = self.source.text
+        start = node.start_mark.index
+        if text.startswith("&", start):  # an anchor may come before the tag
+            start = _ANCHOR.match(text, start).end()  # type: ignore[union-attr]
+        return text.startswith("!", start)
+
+    def tag_does_not_fit(self, node: yaml.ScalarNode, loc: Location) -> None:
+        tag = _as_written(node.tag)
+        value = node.value
+        shown = "the empty value" if not value else f"'{_shorten(value)}'"
+        self.diagnostics.append(
+            Diagnostic.make(
+                "HTHC008",
+                loc,
+                f"the tag '{tag}' says {shown} is {_TAG_KINDS[node.tag]}, but it is not one",
+                hint=f"remove '{tag}': hthc needs no tags, it reads text, numbers and dates "
+                "as written",
+            )
+        )
 
     def unsupported_tag(self, tag: str, loc: Location) -> None:
         self.diagnostics.append(
@@ -572,13 +612,18 @@ class _Walker:
                 )
 
 
+def _shorten(value: str, width: int = 40) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
 def _as_written(tag: str) -> str:
     """'tag:yaml.org,2002:python/object' as it stands in the file: '!!python/object'."""
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
-ALIASED: Any = type("Aliased", (), {"__repr__": lambda self: "<alias>"})()
-"""Stands where an alias was: already reported, and not to be reported again."""
+REPORTED: Any = type("Reported", (), {"__repr__": lambda self: "<reported>"})()
+"""Stands for a value already reported (an alias, a tag that does not fit the value): not to
+be reported again."""
 
 
 @dataclass(frozen=True, slots=True)
