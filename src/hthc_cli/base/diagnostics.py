@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from hthc_cli.base.suggest import printable
+
 
 class Severity(enum.IntEnum):
     INFO = 1
@@ -32,7 +34,7 @@ class Location(NamedTuple):
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)
