@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -196,3 +197,31 @@ def test_a_tag_is_one_located_error(
     found = check(make_workspace(overlay(tmp_path, {"hthc.yaml": config})), monkeypatch)
     tags = [shown(d)[:3] for d in found if d.code == "HTHC008"]
     assert tags == [("hthc.yaml:3:15", "HTHC008", message)]
+
+
+def test_a_named_pipe_or_a_link_loop_is_never_opened(
+    make_workspace: Callable[..., Path],
+    hthc_process: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    root = make_workspace()
+    (root / "references.yaml").unlink()
+    os.mkfifo(root / "references.yaml")
+    (root / "responses" / "loop.yaml").symlink_to("loop.yaml")
+    run = hthc_process("check", "--color", "never", cwd=root)  # a read would block: timeout
+    assert run.stdout.splitlines()[:-1] == [
+        "references.yaml:1:1: warning HTHC012 'references.yaml' is a named pipe (FIFO), not a "
+        "file, so it is not read [skipped-file]",
+        "    hint: put the text in a plain file",
+        "responses/loop.yaml:1:1: warning HTHC012 'loop.yaml' is a link that cannot be followed "
+        "(Too many levels of symbolic links), so nothing is read [skipped-file]",
+        "    hint: correct the link, or delete it",
+    ]
+
+
+def test_a_linked_positions_folder_is_read(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = make_workspace()
+    (root / "positions").rename(tmp_path / "shared")
+    (root / "positions").symlink_to(tmp_path / "shared")
+    assert check(root, monkeypatch) == []

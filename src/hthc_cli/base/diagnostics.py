@@ -85,6 +85,13 @@ CODES: dict[str, Code] = _codes(
          "one (a no-break space U+00A0, a thin space, …), which YAML does not count as space.",
          "Replace it with a plain space; such spaces come from text pasted from Word or a web "
          "page."),
+    Code("HTHC012", "skipped-file", W,
+         "Something in a workspace folder that hthc does not read: a link to a folder, a "
+         "link whose target does not exist, or a YAML name that is not a file (a named "
+         "pipe, a socket, a device).",
+         "Put the file or folder itself in its place, or link each file instead of a "
+         "folder: hthc follows links to files but not to folders, so that it never reads "
+         "the same files twice, or in a loop. Delete a link that points nowhere."),
     # Schema
     Code("HTHC101", "unknown-key", E, "A key that this kind of file does not have.",
          "Check the spelling (the hint suggests the nearest known key) or remove it."),

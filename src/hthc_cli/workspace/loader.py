@@ -32,7 +32,15 @@ from hthc_cli.workspace.schema import (
     Spec,
     Validator,
 )
-from hthc_cli.workspace.source import SourceFile, YMap, YScalar, YSeq, read_source
+from hthc_cli.workspace.source import (
+    SourceFile,
+    YMap,
+    YScalar,
+    YSeq,
+    not_a_file,
+    read_source,
+    skipped_file,
+)
 
 CONFIG = "hthc.yaml"
 FOLDERS = ("recommendations", "positions", "responses")
@@ -67,13 +75,40 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
-    )
+def _yaml_files(folder: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """The YAML files in `folder` and its subfolders, reporting what is skipped.
+
+    A link to a file is read; a link to a folder is not followed (it could lead out of the
+    workspace, or round in a loop), and neither a dangling link nor a named pipe, which
+    would block the read, is opened.
+    """
+    found: list[Path] = []
+    pending = [folder] if folder.is_dir() else []
+    while pending:
+        here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError as exc:
+            diagnostics.append(
+                Diagnostic.make("HTHC010", Location(_display(here)),
+                                f"the folder cannot be read: {exc.strerror}")
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            yaml_name = path.suffix in (".yaml", ".yml")
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+                continue
+            skipped = not_a_file(path)
+            if skipped is None:
+                if yaml_name:
+                    found.append(path)
+            elif yaml_name or entry.is_symlink():
+                diagnostics.append(skipped_file(path, _display(path), skipped))
+    return sorted(found)
 
 
 @dataclass(slots=True)
@@ -136,7 +171,7 @@ def _load(root: Path) -> Loaded:
         "general": ws.positions, "specific": ws.positions,
     }
 
-    for path in _yaml_files(root / "recommendations"):
+    for path in _yaml_files(root / "recommendations", diagnostics):
         source_file = read(path)
         record = _root_record(
             source_file, validator, RECOMMENDATIONS_FILE, "recommendations", incomplete
@@ -168,7 +203,7 @@ def _load(root: Path) -> Loaded:
             if isinstance(item_id, IdRef) and ids.claim(item_id, "recommendation"):
                 ws.recommendations[rec.id] = rec
 
-    for path in _yaml_files(root / "positions"):
+    for path in _yaml_files(root / "positions", diagnostics):
         source_file = read(path)
         record = _root_record(source_file, validator, POSITIONS_FILE, "positions", incomplete)
         if record is None or source_file is None:
@@ -180,7 +215,7 @@ def _load(root: Path) -> Loaded:
                 ws.positions[position.id] = position
 
     references_path = root / REFERENCES
-    if references_path.is_file():
+    if os.path.lexists(references_path):
         references_file = read(references_path)
         record = _root_record(
             references_file, validator, REFERENCES_FILE, "references", incomplete
@@ -191,7 +226,7 @@ def _load(root: Path) -> Loaded:
             if isinstance(key, IdRef) and keys.claim(key, "reference key"):
                 ws.references[key.value] = Reference.from_record(item)
 
-    for path in _yaml_files(root / "responses"):
+    for path in _yaml_files(root / "responses", diagnostics):
         source_file = read(path)
         record = _root_record(source_file, validator, RESPONSE, "response", incomplete)
         if record is None or source_file is None:

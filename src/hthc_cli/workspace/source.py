@@ -11,7 +11,9 @@ confusing syntax error.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +23,7 @@ from typing import Any
 import yaml
 
 from hthc_cli.base.diagnostics import Diagnostic, Location
-from hthc_cli.base.suggest import character_name
+from hthc_cli.base.suggest import character_name, printable
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -160,9 +162,65 @@ class SourceFile:
         return self.locate(pos)
 
 
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as a file ('a link to a folder'), or None if it is one.
+
+    Asks the file system only: a named pipe is never opened, as the read would block.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"a link to '{os.readlink(path)}', which does not exist,"
+        return None  # gone since the folder was listed: the read says so
+    except OSError as exc:
+        if path.is_symlink():
+            return f"a link that cannot be followed ({exc.strerror}),"
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        if path.is_symlink():
+            return "a link to a folder"
+        return "a folder"
+    for test, name in _SPECIAL_FILES:
+        if test(mode):
+            return f"{name}, not a file,"
+    return "not a file,"  # pragma: no cover - every kind of file is named above
+
+
+def skipped_file(path: Path, display: str, why: str) -> Diagnostic:
+    """The warning for something in the workspace that is not read, and why not."""
+    name = printable(path.name)
+    if why == "a link to a folder":
+        message = (f"'{name}' is a link to a folder; hthc does not follow links to folders, "
+                   "so nothing in it is read")
+        hint = "move or copy the folder itself here, or link each file instead"
+    elif why.startswith("a link"):
+        message = f"'{name}' is {why} so nothing is read"
+        hint = "correct the link, or delete it"
+    else:
+        message = f"'{name}' is {why} so it is not read"
+        hint = "put the text in a plain file" if why != "a folder" else (
+            "give the folder a name without .yaml, or move the file out of it")
+    return Diagnostic.make("HTHC012", Location(display), message, hint=hint)
+
+
 def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
     """Read and compose one file; problems go to `diagnostics`. None when nothing is usable."""
     whole_file = Location(display, 1, 1)
+    skipped = not_a_file(path)
+    if skipped is not None:
+        diagnostics.append(skipped_file(path, display, skipped))
+        return None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
