@@ -21,7 +21,6 @@ from hthc_cli.workspace.model import (
     text_field,
 )
 from hthc_cli.workspace.schema import (
-    LANGUAGE_PATTERN,
     POSITIONS_FILE,
     RECOMMENDATIONS_FILE,
     REFERENCES_FILE,
@@ -31,6 +30,7 @@ from hthc_cli.workspace.schema import (
     Record,
     Spec,
     Validator,
+    config_language,
 )
 from hthc_cli.workspace.source import (
     SourceFile,
@@ -149,8 +149,9 @@ def _load(root: Path) -> Loaded:
         return source
 
     config = read(root / CONFIG)
-    languages = _languages(config, diagnostics)
+    languages, languages_in_error = _languages(config, diagnostics)
     validator = Validator(languages, diagnostics)
+    validator.languages_in_error = languages_in_error
     config_record = _root_record(config, validator, WORKSPACE, CONFIG, incomplete)
     organisation_record = config_record.get("organisation") if config_record else None
     organisation = Organisation.from_record(
@@ -272,24 +273,37 @@ def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _languages(config: SourceFile | None, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
-    """Languages come first: every text elsewhere is checked against them."""
+def _languages(
+    config: SourceFile | None, diagnostics: list[Diagnostic]
+) -> tuple[tuple[str, ...], bool]:
+    """Languages come first: every text elsewhere is checked against them.
+
+    A slip ('eng', 'dk', 'english') counts as the language it stands for, so that it is
+    reported once, in hthc.yaml, and not at every text. Also returns whether the list holds
+    something that is no language at all.
+    """
     if config is None or not isinstance(config.root, YMap):
-        return DEFAULT_LANGUAGES
+        return DEFAULT_LANGUAGES, False
     node = config.root.items.get("languages")
     if not isinstance(node, YSeq):
-        return DEFAULT_LANGUAGES
+        return DEFAULT_LANGUAGES, False
     found: list[str] = []
+    in_error = False
     for item in node.items:
-        if (isinstance(item, YScalar) and isinstance(item.value, str)
-                and LANGUAGE_PATTERN.match(item.value) and item.value not in found):
-            found.append(item.value)
+        if not isinstance(item, YScalar) or not isinstance(item.value, str):
+            in_error = True
+            continue
+        code = config_language(item.value)[0]
+        if code is None:
+            in_error = True
+        elif code not in found:
+            found.append(code)
     if not found and node.items == []:
         diagnostics.append(
             Diagnostic.make("HTHC109", node.loc, "'languages' is empty",
                             hint="list at least one language, e.g. [da, en]")
         )
-    return tuple(found) or DEFAULT_LANGUAGES
+    return tuple(found) or DEFAULT_LANGUAGES, in_error
 
 
 class _IdTable:

@@ -48,6 +48,43 @@ COUNTRY_CODES = {
     "gr": "el", "jp": "ja", "cn": "zh", "ee": "et", "si": "sl", "ua": "uk", "at": "de",
 }
 """Country codes often written for a language code: 'dk' for Danish, whose code is 'da'."""
+THREE_LETTER_CODES = {
+    "dan": "da", "eng": "en", "deu": "de", "ger": "de", "swe": "sv", "nob": "nb",
+    "nor": "nb", "fra": "fr", "fre": "fr", "spa": "es", "fin": "fi", "nld": "nl", "dut": "nl",
+}
+"""ISO 639-2 codes of languages that have a two-letter code, which hthc uses."""
+_ENGLISH_NAMES = {"da": "Danish", "en": "English", "de": "German", "sv": "Swedish",
+                  "nb": "Norwegian", "fr": "French", "es": "Spanish", "fi": "Finnish",
+                  "nl": "Dutch"}
+
+
+def config_language(value: str) -> tuple[str | None, str | None]:
+    """What a language in hthc.yaml's list stands for, and what is wrong with it.
+
+    (code, None) for a code; (code, problem) for a slip whose meaning is clear: a language
+    name, a three-letter or country code of a language hthc can render in; (None,
+    problem) for what is no language code at all. A well-formed code of another language
+    is taken as written (texts may be in it, though hthc cannot render it yet).
+    """
+    from hthc_cli.base.labels import LABELS
+
+    plain = value.strip().lower()
+    if value in LABELS:
+        return value, None
+    if plain in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[plain], f"'{value}' is not a language code"
+    code = THREE_LETTER_CODES.get(plain)
+    if code in LABELS:
+        return code, (f"'{value}' is a three-letter language code; hthc writes "
+                      f"{_ENGLISH_NAMES[code]} as '{code}'")
+    code = COUNTRY_CODES.get(plain)
+    if code in LABELS:
+        return code, f"'{value}' is a country code, not a language code"
+    if LANGUAGE_PATTERN.match(value):
+        return value, None
+    if LANGUAGE_PATTERN.match(plain):
+        return plain, f"'{value}' is not a language code"
+    return None, f"'{value}' is not a language code"
 
 
 @dataclass(frozen=True)
@@ -276,6 +313,8 @@ class Validator:
         self.diagnostics = diagnostics
         self.texts: list[tuple[Text, bool]] = []
         """Every text read, with whether it is Markdown: the content checks scan these."""
+        self.languages_in_error = False
+        """hthc.yaml's list holds what is no language: texts are not checked against it."""
         self.known: Mapping[str, Collection[str]] = {}
         """The ids a reference under each key may name, for did-you-mean ('addresses' →
         the recommendations read so far)."""
@@ -350,9 +389,10 @@ class Validator:
             if kind == "texts":
                 texts = (self.text(i, key, True) for i in items.items)
                 return [t for t in texts if t is not None]
+            read = self.word if kind == "refs" else self.config_language
             out: list[IdRef] = []
             for item in items.items:
-                ref = self.word(item, key, ID_PATTERN if kind == "refs" else LANGUAGE_PATTERN)
+                ref = read(item, key, ID_PATTERN)
                 if ref is not None:
                     out.append(ref)
             return out
@@ -419,14 +459,18 @@ class Validator:
             return None
         value = str(node.value)
         if not pattern.match(value):
-            if pattern is LANGUAGE_PATTERN:
-                code = LANGUAGE_NAMES.get(value.strip().lower(), value.strip().lower())
-                hint = (f"did you mean '{code}'?" if LANGUAGE_PATTERN.match(code)
-                        else "use codes such as da or en")
-                self.error("HTHC104", node.loc, f"'{value}' is not a language code", hint)
-                return None
             return self.invalid_id(node, key, value)
         return IdRef(value, node.loc)
+
+    def config_language(self, node: YNode, key: str, _: re.Pattern[str]) -> IdRef | None:
+        """A language of hthc.yaml's list: a slip counts as the language it stands for."""
+        if not isinstance(node, YScalar) or not isinstance(node.value, str):
+            return self.word(node, key, LANGUAGE_PATTERN)
+        code, problem = config_language(node.value)
+        if problem is not None:
+            hint = f"did you mean '{code}'?" if code else "use codes such as da or en"
+            self.error("HTHC104", node.loc, problem, hint)
+        return IdRef(code, node.loc) if code else None
 
     def invalid_id(self, node: YScalar, key: str, value: str) -> IdRef | None:
         """Report an invalid id, naming a character one cannot see or tell apart.
@@ -529,6 +573,8 @@ class Validator:
             reported: list[str] = []
             for lang, scalar in node.items.items():
                 if lang not in self.languages:
+                    if self.languages_in_error:
+                        continue
                     self.error("HTHC106", node.keys[lang],
                                f"'{lang}' is not a language of this workspace",
                                self.language_hint(lang, node.items))
