@@ -239,3 +239,61 @@ def test_a_linked_positions_folder_is_read(
     (root / "positions").rename(tmp_path / "shared")
     (root / "positions").symlink_to(tmp_path / "shared")
     assert check(root, monkeypatch) == []
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    pytest.param(
+        "      en: We support", "     en: We support",
+        ("positions/p.yaml:10:6", "HTHC001",
+         "'en' is indented 5 spaces, in line with no key above it, so YAML cannot tell where "
+         "it belongs",
+         "indent it 4 spaces, like 'summary' on line 8, or 6 spaces, like 'da' on line 9"),
+        id="language-key-one-space-short"),
+    pytest.param(
+        "      da: En national strategi", "        da: En national strategi",
+        ("positions/p.yaml:5:7", "HTHC001",
+         "'en' is indented 6 spaces, in line with no key above it, so YAML cannot tell where "
+         "it belongs",
+         "indent it 4 spaces, like 'title' on line 3, or 8 spaces, like 'da' on line 4"),
+        id="first-language-key-too-deep"),
+    pytest.param(
+        "    owner: Jannik Zeuthen", "    owner:Jannik Zeuthen",
+        ("positions/p.yaml:15:10", "HTHC001",
+         "'owner:Jannik Zeuthen' has no space after ':', so YAML reads it as one word",
+         "write 'owner: Jannik Zeuthen', with a space after the ':'"),
+        id="no-space-last-key-of-an-item"),
+    pytest.param(
+        "  - id: P-2", "  - id:P-2",
+        ("positions/p.yaml:16:7", "HTHC001",
+         "'id:P-2' has no space after ':', so YAML reads it as one word",
+         "write 'id: P-2', with a space after the ':'"),
+        id="no-space-first-key-of-an-item"),
+])
+def test_indentation_and_spacing_mistakes_are_said_in_words(
+    old: str, new: str, expected: tuple[str, str, str, str],
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    positions = base("positions/p.yaml")
+    assert old in positions
+    root = make_workspace(overlay(tmp_path, {"positions/p.yaml": positions.replace(old, new, 1)}))
+    assert [shown(d) for d in check(root, monkeypatch)] == [expected]
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("2024-04-31", "April 2024 has 30 days"),
+    ("2023-02-29", "February 2023 has 28 days"),
+    ("2024-00-10", "a year has 12 months"),
+    ("2024-01-00", "days are counted from 1"),
+    ("0000-01-01", "years are counted from 1"),
+])
+def test_a_day_that_does_not_exist_says_why(
+    value: str, why: str,
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    recommendations = base("recommendations/ssk.yaml").replace(
+        "published: 2024-06-11", f"published: {value}")
+    root = make_workspace(overlay(tmp_path, {"recommendations/ssk.yaml": recommendations}))
+    assert [shown(d)[:3] for d in check(root, monkeypatch)] == [
+        ("recommendations/ssk.yaml:7:14", "HTHC105",
+         f"'published' is {value}, which is not a day: {why}"),
+    ]

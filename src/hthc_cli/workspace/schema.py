@@ -334,14 +334,23 @@ class Validator:
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {}
         meant: set[str] = set()  # known keys that an unknown one is, once normalised
+        before: str | None = None  # the key above
         for key, value_node in node.items.items():
             fld = spec.fields.get(key)
             if fld is None:
-                if not spec.open:
+                above = values.get(before) if before is not None else None
+                if (isinstance(above, Text) and isinstance(above.node, YMap)
+                        and key in self.languages and key not in above.node.items):
+                    self.dedented_language(key, node.keys[key], before or "", above, spec)
+                elif not spec.open:
                     self.unknown_key(key, node.keys[key], spec, meant)
                 continue
+            before = key
             locs[key] = value_node.loc
-            converted = self.value(value_node, fld, key)
+            if fld.kind in ("text", "markdown") and isinstance(value_node, YMap):
+                # keys of this mapping indented into the text: reported there, not missing
+                meant.update(k for k in value_node.items if k in spec.fields)
+            converted = self.value(value_node, fld, key, (spec, node.keys[key]))
             if converted is not None:
                 values[key] = converted
         missing = [k for k, f in spec.fields.items()
@@ -363,12 +372,30 @@ class Validator:
                 meant.add(normalise(key))  # reported here, so not as missing too
         self.error("HTHC101", loc, message, hint)
 
-    def value(self, node: YNode, fld: Field, key: str) -> Any:
+    def dedented_language(
+        self, lang: str, loc: Location, key: str, text: Text, spec: Spec
+    ) -> None:
+        """'en:' indented less than the 'da:' above it: a key of the mapping, to YAML."""
+        assert isinstance(text.node, YMap)
+        first, first_loc = next(iter(text.node.keys.items()))
+        self.error(
+            "HTHC101", loc,
+            f"'{lang}' is indented less than '{first}' on line {first_loc.line}, so YAML "
+            f"reads it as a key of the {spec.title}, not as the '{lang}' text of '{key}'",
+            f"indent it {first_loc.column - 1} spaces, like '{first}'",
+        )
+        text.reported += (lang,)
+
+    def value(
+        self, node: YNode, fld: Field, key: str, parent: tuple[Spec, Location] | None = None
+    ) -> Any:
+        """`node` converted to what `fld` holds; `parent` is the mapping's spec and where
+        `key` stands, to say what a key indented too far into a text was meant to be."""
         if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         kind = fld.kind
         if kind in ("text", "markdown"):
-            return self.text(node, key, kind == "markdown")
+            return self.text(node, key, kind == "markdown", parent)
         if kind == "object":
             assert fld.spec is not None
             return self.record(node, fld.spec, f"'{key}'")
@@ -550,11 +577,20 @@ class Validator:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
+        why = impossible_day(str(shown)) if isinstance(shown, str) else None
+        if why is not None:
+            self.error("HTHC105", node.loc,
+                       f"'{key}' is {shown.strip()}, which is not a day: {why}",
+                       "check the day and the month; dates are written YYYY-MM-DD")
+            return None
         self.error("HTHC105", node.loc, f"'{key}' is not a date: '{shown}'",
                    "write it as YYYY-MM-DD, for example 2024-08-06")
         return None
 
-    def text(self, node: YNode, key: str, markdown: bool) -> Text | None:
+    def text(
+        self, node: YNode, key: str, markdown: bool,
+        parent: tuple[Spec, Location] | None = None,
+    ) -> Text | None:
         if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if isinstance(node, YScalar):
@@ -572,6 +608,14 @@ class Validator:
             text = Text(node)
             reported: list[str] = []
             for lang, scalar in node.items.items():
+                if lang not in self.languages and parent and lang in parent[0].fields:
+                    where = parent[1]
+                    self.error("HTHC101", node.keys[lang],
+                               f"'{lang}' is indented as far as the languages of '{key}', so "
+                               f"YAML reads it as a text of '{key}'",
+                               f"indent it {where.column - 1} spaces, like '{key}' on line "
+                               f"{where.line}")
+                    continue
                 if lang not in self.languages:
                     if self.languages_in_error:
                         continue
@@ -613,6 +657,31 @@ class Validator:
             return None
         self.texts.append((text, markdown))
         return text
+
+
+_DAY_SHAPED = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]|\s*\Z)")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def impossible_day(value: str) -> str | None:
+    """Why a date shaped YYYY-MM-DD is no day ('February 2026 has 28 days'), if it is not."""
+    import calendar
+
+    match = _DAY_SHAPED.match(value)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if year == 0:
+        return "years are counted from 1"
+    if not 1 <= month <= 12:
+        return "a year has 12 months"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "days are counted from 1"
+    if day > days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return None
 
 
 def _lower_first(text: str) -> str:

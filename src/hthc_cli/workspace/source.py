@@ -449,6 +449,10 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     if loc.line > text.count("\n") + 1:  # past the end of a file whose last line has no break
         loc = source.locate(min(index, len(text)))
     hint = None
+    found = _misplaced_key(exc, text)
+    if found is not None:
+        offset, message, hint = found
+        return Diagnostic.make("HTHC001", source.locate(offset), message, hint=hint)
     if "while scanning an alias" in context or "while scanning an anchor" in context:
         char = "*" if "alias" in context else "&"
         message = f"a value that starts with '{char}' must be in quotes"
@@ -490,6 +494,99 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
                 or "indicator" in problem or "block collection" in context):
             hint = "check that the lines of one list or mapping start in the same column"
     return Diagnostic.make("HTHC001", loc, message, hint=hint)
+
+
+_KEY_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w.-]*)"
+                       r":(?:[ \t]+(?P<value>\S.*)|[ \t]*(?:#.*)?$)")
+_GLUED = re.compile(r" *(?:- +)*(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/:][^\r]*)$")
+
+
+def _lines(text: str, first: int, last: int) -> list[tuple[int, str]]:
+    """Lines `first` to `last` (0-based, both included) with the offset each starts at."""
+    out = []
+    start = 0
+    for number, line in enumerate(text.split("\n")):
+        if number > last:
+            break
+        if number >= first:
+            out.append((start, line.rstrip("\r")))
+        start += len(line) + 1
+    return out
+
+
+def _misplaced_key(
+    exc: yaml.MarkedYAMLError, text: str
+) -> tuple[int, str, str] | None:
+    """The key a syntax error is really about, said in words: where, what and how to fix.
+
+    A key glued to its value ('stance:support'), indented in line with no key above it,
+    or indented under a one-line value (which YAML then reads as more of that value).
+    """
+    problem, mark, context_mark = exc.problem or "", exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None
+    glued = ("could not find expected ':'" in problem
+             or "mapping values are not allowed" in problem)
+    if glued:
+        first = context_mark.line if context_mark is not None else max(mark.line - 1, 0)
+        for start, line in _lines(text, first, mark.line - 1):
+            match = _GLUED.match(line)
+            if match:
+                key, value = match["key"], match["value"].strip()
+                return (start + match.end("key"),
+                        f"'{key}:{_shorten(value, 30)}' has no space after ':', so YAML "
+                        "reads it as one word",
+                        f"write '{key}: {_shorten(value, 30)}', with a space after the ':'")
+    lines = _lines(text, 0, mark.line)
+    if len(lines) <= mark.line:
+        return None
+    here_start, here = lines[mark.line]
+    this = _KEY_LINE.match(here)
+    if this is None:
+        return None
+    column = len(this["indent"]) + len(this["dashes"])
+    key = this["key"]
+    if "mapping values are not allowed" in problem:
+        # '    stance: support' then '     addresses: …': one more space makes the key
+        # a second line of 'support'.
+        for number in range(mark.line - 1, -1, -1):
+            line = lines[number][1]
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            above = _KEY_LINE.match(line)
+            if (above is None or above["value"] is None or above["value"][0] in "|>"
+                    or len(above["indent"]) + len(above["dashes"]) >= column
+                    or mark.index != here_start + this.end("key")):
+                return None
+            width = len(above["indent"]) + len(above["dashes"])
+            return (here_start + column,
+                    f"'{key}' is indented more than '{above['key']}' on line "
+                    f"{number + 1}, so YAML reads it as more of the value of '{above['key']}'",
+                    f"indent it {width} spaces, like '{above['key']}'")
+        return None
+    if not ("did not find expected key" in problem
+            or "did not find expected '-'" in problem) or context_mark is None:
+        return None
+    if mark.index != here_start + column:
+        return None
+    # The keys above, back to the start of the mapping or list YAML was reading: the
+    # nearest at each indentation is what this line could line up with.
+    keys: dict[int, tuple[str, int]] = {}
+    for number in range(mark.line - 1, context_mark.line - 1, -1):
+        above = _KEY_LINE.match(lines[number][1])
+        if above is not None:
+            width = len(above["indent"]) + len(above["dashes"])
+            keys.setdefault(width, (above["key"], number + 1))
+    less = [w for w in keys if w < column]
+    more = [w for w in keys if w > column]
+    options = [w for w in (max(less, default=None), min(more, default=None)) if w is not None]
+    if not options:
+        return None
+    hint = "indent it " + ", or ".join(
+        f"{w} spaces, like '{keys[w][0]}' on line {keys[w][1]}" for w in options)
+    return (here_start + column,
+            f"'{key}' is indented {column} spaces, in line with no key above it, so YAML "
+            "cannot tell where it belongs", hint)
 
 
 def _words_follow(text: str, index: int) -> bool:
