@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "base"
 
 OVERSIZE_BYTES = MAX_FILE_BYTES + 1024 * 1024
-"""What a `<path>.oversize` overlay grows to: 6 MiB, clearly over the limit."""
+"""What a `<path>.oversize` overlay grows to: 1 MiB over the limit."""
 
 
 def lay_over(dest: Path, overlay: Path) -> list[Path]:

@@ -297,3 +297,25 @@ def test_a_day_that_does_not_exist_says_why(
         ("recommendations/ssk.yaml:7:14", "HTHC105",
          f"'published' is {value}, which is not a day: {why}"),
     ]
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("positions/p.yaml", "split it into several files in the positions folder"),
+    ("recommendations/ssk.yaml",
+     "a source is one file and cannot be split, and the limit holds over ten thousand "
+     "recommendations: look for pasted data, an image or text repeated by mistake"),
+    ("responses/r.yaml",
+     "a response is one file and cannot be split: look for pasted data, an image or text "
+     "repeated by mistake"),
+])
+def test_a_file_too_large_says_how_to_make_it_smaller(
+    name: str, hint: str,
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_workspace()
+    size = (root / name).stat().st_size
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", size - 1)
+    found = [shown(d) for d in check(root, monkeypatch) if d.location.path == name]
+    assert [(where, code, hint) for where, code, _, hint in found] == [
+        (f"{name}:1:1", "HTHC006", hint)
+    ]

@@ -66,8 +66,10 @@ CODES: dict[str, Code] = _codes(
          "a huge one."),
     Code("HTHC005", "not-utf8", E, "The file is not UTF-8.",
          "Save it as UTF-8 from your editor."),
-    Code("HTHC006", "file-too-large", E, "The file is larger than hthc reads (5 MiB).",
-         "Split it into several files in the same folder."),
+    Code("HTHC006", "file-too-large", E, "The file is larger than hthc reads (16 MiB).",
+         "Split a positions file into several files in the same folder. A source or a "
+         "response is one file: the limit holds over ten thousand recommendations, so look "
+         "for pasted data, an image or text repeated by mistake."),
     Code("HTHC007", "control-character", E,
          "The text holds a control character that a Word document cannot hold, or an "
          "invisible line break (U+2028, U+2029, U+0085) that YAML counts as a new line and "

@@ -143,7 +143,8 @@ def _load(root: Path) -> Loaded:
     def read(path: Path) -> SourceFile | None:
         nonlocal read_count
         read_count += 1
-        source = read_source(path, _display(path), diagnostics)
+        kind = path.name if path.parent == root else path.relative_to(root).parts[0]
+        source = read_source(path, _display(path), diagnostics, kind)
         if source is not None:
             files[source.display] = source
         return source

@@ -30,8 +30,18 @@ try:
 except ImportError:  # pragma: no cover - libyaml is optional
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-"""Larger than any real positions file; keeps a stray data dump from stalling CI."""
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Keeps a stray data dump from stalling CI. A source is one file that cannot be split: at
+about 1 KB per bilingual recommendation, this holds over ten thousand, many times the
+largest real report."""
+
+_SMALLER = {
+    "positions": "split it into several files in the positions folder",
+    "recommendations": "a source is one file and cannot be split, and the limit holds over "
+    "ten thousand recommendations: look for pasted data, an image or text repeated by mistake",
+}
+"""How to make a file of each folder smaller; a file of any other kind cannot be split."""
+_A_FILE = {"responses": "a response"}
 
 # C0 controls but tab/newline/carriage return, DEL, C1 controls and non-characters:
 # XML 1.0 (and so Word) cannot hold them.
@@ -214,8 +224,13 @@ def skipped_file(path: Path, display: str, why: str) -> Diagnostic:
     return Diagnostic.make("HTHC012", Location(display), message, hint=hint)
 
 
-def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
-    """Read and compose one file; problems go to `diagnostics`. None when nothing is usable."""
+def read_source(
+    path: Path, display: str, diagnostics: list[Diagnostic], kind: str = "hthc.yaml"
+) -> SourceFile | None:
+    """Read and compose one file; problems go to `diagnostics`. None when nothing is usable.
+
+    `kind` is the folder the file is in ('positions'), or the file's name at the top.
+    """
     whole_file = Location(display, 1, 1)
     skipped = not_a_file(path)
     if skipped is not None:
@@ -230,7 +245,9 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
                     whole_file,
                     f"the file is {size:,} bytes; hthc reads files up to "
                     f"{MAX_FILE_BYTES // 1048576} MiB ({MAX_FILE_BYTES:,} bytes)",
-                    hint="split it into several files in the same folder",
+                    hint=_SMALLER.get(kind) or (
+                        f"{_A_FILE.get(kind, 'this file')} is one file and cannot be split: look "
+                        "for pasted data, an image or text repeated by mistake"),
                 )
             )
             return None
