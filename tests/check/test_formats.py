@@ -511,3 +511,15 @@ def test_a_message_holding_a_line_break_stays_on_its_line() -> None:
         "hthc.yaml:2:3: error HTHC101 unknown key 'a\\nb\\u2028c' [unknown-key]\n"
         "    hint: one\\ntwo"
     )
+
+
+def test_colour_comes_from_rich_loaded_only_when_colour_is_on(
+    warnings_only: Path, hthc_process: Hthc
+) -> None:
+    def imported(*options: str) -> set[str]:
+        run = hthc_process("check", *options, cwd=warnings_only,
+                           env={"PYTHONPROFILEIMPORTTIME": "1"})
+        return {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+
+    assert not {m for m in imported("--color", "never") if m.split(".")[0] == "rich"}
+    assert "rich.style" in imported("--color", "always")

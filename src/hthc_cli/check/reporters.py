@@ -50,24 +50,31 @@ def summary_line(result: CheckResult) -> str:
 
 class TextReporter(Reporter):
     name = "text"
-    _COLORS: ClassVar[dict[Severity, str]] = {
-        Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"
+    _STYLES: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"
     }
 
     def paint(self, text: str, style: str) -> str:
-        return f"{style}{text}\x1b[0m" if self.color else text
+        """`text` in a rich style ('bold red') when colour is on."""
+        if not self.color:
+            return text
+        # Only paid for with colour on: plain `hthc check` starts without rich.
+        from rich.color import ColorSystem
+        from rich.style import Style
+
+        return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
 
     def report(self, result: CheckResult) -> str:
         lines = [self.line(d) for d in result.diagnostics]
-        lines.append(self.paint(summary_line(result), "\x1b[1m"))
+        lines.append(self.paint(summary_line(result), "bold"))
         return "\n".join(lines) + "\n"
 
     def line(self, d: Diagnostic) -> str:
-        where = self.paint(str(d.location), "\x1b[1m")
-        severity = self.paint(d.severity.label, self._COLORS[d.severity])
+        where = self.paint(str(d.location), "bold")
+        severity = self.paint(d.severity.label, self._STYLES[d.severity])
         out = f"{where}: {severity} {d.code} {printable(d.message)} [{d.name}]"
         if d.hint:
-            out += "\n    " + self.paint("hint: ", "\x1b[2m") + printable(d.hint)
+            out += "\n    " + self.paint("hint: ", "dim") + printable(d.hint)
         for other in d.related:
             out += f"\n    see also: {other}"
         return out
