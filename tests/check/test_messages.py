@@ -319,3 +319,19 @@ def test_a_file_too_large_says_how_to_make_it_smaller(
     assert [(where, code, hint) for where, code, _, hint in found] == [
         (f"{name}:1:1", "HTHC006", hint)
     ]
+
+
+def test_a_file_with_old_mac_line_endings_is_located_as_editors_show_it(
+    make_workspace: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    positions = base("positions/p.yaml").replace(
+        "    owner: Jannik Zeuthen\n", "    owner: Jannik Zeuthen\n    note: TODO\n"
+    ).replace("helps the small", "helps TODO the small")
+    root = make_workspace(overlay(tmp_path, {"positions/p.yaml": positions}))
+    with_lf = [shown(d) for d in check(root, monkeypatch)]
+    assert [d[:2] for d in with_lf] == [
+        ("positions/p.yaml:13:37", "HTHC302"), ("positions/p.yaml:16:5", "HTHC101"),
+    ]
+    path = root / "positions" / "p.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    assert [shown(d) for d in check(root, monkeypatch)] == with_lf

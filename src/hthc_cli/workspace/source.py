@@ -47,6 +47,7 @@ _A_FILE = {"responses": "a response"}
 # XML 1.0 (and so Word) cannot hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+_LINE_END = re.compile(r"\r\n?|\n")
 
 _LINE_BREAKS = {
     "\x85": "U+0085 (next line)",
@@ -98,12 +99,20 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         starts = [0]
+        if "\r" in text:
+            # A carriage return alone ends a line too, to YAML as to editors (old Mac files)
+            starts += [match.end() for match in _LINE_END.finditer(text)]
+            self._starts = starts
+            return
         find = text.find
         pos = find("\n")
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
         self._starts = starts
+
+    def line_starts(self) -> list[int]:
+        return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
@@ -463,7 +472,7 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     loc = Location(source.display, mark.line + 1, mark.column + 1) if mark else Location(
         source.display)
     index = mark.index if mark else 0
-    if loc.line > text.count("\n") + 1:  # past the end of a file whose last line has no break
+    if loc.line > len(LineIndex(text).line_starts()):  # past the end: no break on the last line
         loc = source.locate(min(index, len(text)))
     hint = None
     found = _misplaced_key(exc, text)
@@ -520,15 +529,9 @@ _GLUED = re.compile(r" *(?:- +)*(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/:][^\r]*
 
 def _lines(text: str, first: int, last: int) -> list[tuple[int, str]]:
     """Lines `first` to `last` (0-based, both included) with the offset each starts at."""
-    out = []
-    start = 0
-    for number, line in enumerate(text.split("\n")):
-        if number > last:
-            break
-        if number >= first:
-            out.append((start, line.rstrip("\r")))
-        start += len(line) + 1
-    return out
+    starts = [*LineIndex(text).line_starts(), len(text)]
+    return [(starts[n], text[starts[n]:starts[n + 1]].rstrip("\r\n"))
+            for n in range(first, min(last + 1, len(starts) - 1))]
 
 
 def _misplaced_key(
