@@ -6,7 +6,8 @@ The text is recombined from a small bilingual (da/en) vocabulary of health-polic
 so that the files look and weigh like a policy team's: about 1 KB per recommendation and
 2 KB per position. Recommendations are grouped in sources of 50-200 items, one file each;
 positions are spread over files of 25-50 items; every source has a response. The output is
-deterministic for a given N and seed, and is meant to be clean under `hthc check`.
+deterministic for a given N and seed, and checks clean under `hthc check`; a single source too
+large for one file hthc reads (over about 15,000 recommendations) is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ Pair = tuple[str, str]
 
 LANGS = ("da", "en")
 DEFAULT_SEED = 2024
+HTHC_MAX_FILE_BYTES = 16 * 1024 * 1024
+"""The largest file hthc reads (hthc_cli.workspace.source.MAX_FILE_BYTES; a test keeps the
+two equal). One source is one file: about 10.6 MB at 10,000 recommendations."""
 
 TOPICS: tuple[Pair, ...] = (
     ("deling af sundhedsdata", "sharing of health data"),
@@ -651,7 +655,14 @@ class Generator:
         write_text(out / "references.yaml", self.references_file())
         for src in self.sources:
             slug = src.id.lower()
-            write_text(out / "recommendations" / f"{slug}.yaml", self.recommendations_file(src))
+            text = self.recommendations_file(src)
+            size = len(text.encode("utf-8"))
+            if size > HTHC_MAX_FILE_BYTES:
+                raise ValueError(
+                    f"one source of {len(src.rec_ids)} recommendations is {size:,} bytes, over "
+                    f"hthc's limit of {HTHC_MAX_FILE_BYTES:,} bytes: use fewer or several sources"
+                )
+            write_text(out / "recommendations" / f"{slug}.yaml", text)
             for w, chunk in self.positions_of(src):
                 write_text(out / "positions" / f"{slug}-{chunk:02d}.yaml", w.dump())
             write_text(out / "responses" / f"hs-{slug}.yaml", self.response_file(src))

@@ -118,3 +118,30 @@ def test_hthc_check_is_clean(workspace: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+LARGEST_SINGLE_SOURCE = 10_000
+"""The largest size the benchmarks generate (bench_check); bench_render goes to 4,000 in one
+source."""
+
+
+def test_one_source_of_the_largest_size_fits_in_one_file_hthc_reads() -> None:
+    from hthc_cli.workspace.source import MAX_FILE_BYTES
+
+    module = load_generator()
+    assert module.HTHC_MAX_FILE_BYTES == MAX_FILE_BYTES
+    generator = module.Generator(LARGEST_SINGLE_SOURCE, module.DEFAULT_SEED, True)
+    generator.build_sources()
+    (source,) = generator.sources
+    size = len(generator.recommendations_file(source).encode("utf-8"))
+    assert size < 0.8 * MAX_FILE_BYTES, f"{size:,} bytes leaves too little margin"
+
+
+def test_the_generator_refuses_a_source_hthc_would_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = load_generator()
+    monkeypatch.setattr(module, "HTHC_MAX_FILE_BYTES", 10_000)
+    with pytest.raises(ValueError, match=r"one source of 20 recommendations is [\d,]+ bytes, "
+                       r"over hthc's limit of 10,000 bytes: use fewer or several sources"):
+        module.generate(N, tmp_path / "out", single_source=True)

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BASE = FIXTURES / "base"
 
 OVERSIZE_BYTES = MAX_FILE_BYTES + 1024 * 1024
-"""What a `<path>.oversize` overlay grows to: 6 MiB, clearly over the limit."""
+"""What a `<path>.oversize` overlay grows to: 1 MiB over the limit."""
 
 
 def lay_over(dest: Path, overlay: Path) -> list[Path]:
@@ -26,7 +26,9 @@ def lay_over(dest: Path, overlay: Path) -> list[Path]:
 
     Besides plain files, an overlay may hold `<path>.delete` (remove `<path>`),
     `<path>.oversize` (write `<path>` with this text, padded past the size limit) and
-    `<path>.unreadable` (write `<path>` with this text, then take away read permission).
+    `<path>.unreadable` (write `<path>` with this text, then take away read permission),
+    `<path>.symlink` (make `<path>` a symbolic link to the path this file holds) and
+    `<path>.fifo` (make `<path>` a named pipe).
     """
     unreadable = []
     for source in sorted(p for p in overlay.rglob("*") if p.is_file()):
@@ -40,6 +42,10 @@ def lay_over(dest: Path, overlay: Path) -> list[Path]:
             count = (OVERSIZE_BYTES - len(head)) // len(line)
             padded = head + line * count
             target.with_suffix("").write_bytes(padded + b"#" * (OVERSIZE_BYTES - len(padded)))
+        elif target.suffix == ".symlink":
+            target.with_suffix("").symlink_to(source.read_text(encoding="utf-8").strip())
+        elif target.suffix == ".fifo":
+            os.mkfifo(target.with_suffix(""))
         elif target.suffix == ".unreadable":
             target = target.with_suffix("")
             shutil.copyfile(source, target)

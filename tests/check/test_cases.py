@@ -106,7 +106,7 @@ def test_check_reports_the_code_located_and_fails_on_errors(
     assert any(d.code == code.code and d.severity == code.severity for d in result.diagnostics)
     for d in result.diagnostics:
         path = root / d.location.path
-        assert path.is_file(), d
+        assert path.is_file() or (d.code == "HTHC012" and (path.is_symlink() or path.is_fifo())), d
         assert d.location.line >= 1 and d.location.column >= 1, d
         if (d.location.line, d.location.column) != (1, 1):
             with path.open("rb") as file:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -451,3 +452,74 @@ def test_colours_follow_severity(problems: Path, monkeypatch: pytest.MonkeyPatch
         "\x1b[1;31merror\x1b[0m", "\x1b[1;31merror\x1b[0m",
         "\x1b[1;33mwarning\x1b[0m", "\x1b[1;36minfo\x1b[0m",
     ]
+
+
+# --- file names that cannot be printed as they are
+
+
+@pytest.fixture
+def odd_names(make_workspace: Callable[..., Path]) -> Path:
+    """Two empty positions files, one named with a byte that is not UTF-8, one with a newline."""
+    root = make_workspace()
+    folder = os.fsencode(root / "positions")
+    for name in (b"\xff.yaml", b"a\nb.yaml"):
+        with open(folder + b"/" + name, "wb"):
+            pass
+    return root
+
+
+ODD_NAMES_SHOWN = ["positions/a\\nb.yaml", "positions/\ufffd.yaml"]
+"""An undecodable byte as U+FFFD, a control character as its escape: one line each."""
+
+
+def test_text_shows_each_odd_file_name_on_one_line(odd_names: Path, hthc_process: Hthc) -> None:
+    for fmt in ("text", "github"):
+        run = hthc_process("check", "--format", fmt, cwd=odd_names)
+        assert (run.returncode, run.stderr) == (0, "")
+        lines = run.stdout.splitlines()
+        if fmt == "text":
+            assert lines == [
+                f"{name}:1:1: warning HTHC009 the positions file is empty [empty-file]"
+                f"\n    hint: add content, or delete the file".split("\n")[i]
+                for name in ODD_NAMES_SHOWN for i in (0, 1)
+            ] + ["7 files checked: 0 errors, 2 warnings."]
+        else:
+            assert [line.split(",")[0] for line in lines[:-1]] == [
+                f"::warning file={name}" for name in ODD_NAMES_SHOWN
+            ]
+
+
+def test_json_and_sarif_stay_valid_with_odd_file_names(
+    odd_names: Path, hthc_process: Hthc
+) -> None:
+    run = hthc_process("check", "--format", "json", cwd=odd_names)
+    assert (run.returncode, run.stderr) == (0, "")
+    report = json.loads(run.stdout)
+    assert [d["path"] for d in report["diagnostics"]] == ODD_NAMES_SHOWN
+    run = hthc_process("check", "--format", "sarif", cwd=odd_names)
+    assert (run.returncode, run.stderr) == (0, "")
+    log = json.loads(run.stdout)
+    # a URI names the file exactly: its bytes, percent-encoded
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]] == ["positions/a%0Ab.yaml", "positions/%FF.yaml"]
+
+
+def test_a_message_holding_a_line_break_stays_on_its_line() -> None:
+    d = Diagnostic.make("HTHC101", Location("hthc.yaml", 2, 3), "unknown key 'a\nb\u2028c'",
+                        hint="one\ntwo")
+    assert TextReporter().line(d) == (
+        "hthc.yaml:2:3: error HTHC101 unknown key 'a\\nb\\u2028c' [unknown-key]\n"
+        "    hint: one\\ntwo"
+    )
+
+
+def test_colour_comes_from_rich_loaded_only_when_colour_is_on(
+    warnings_only: Path, hthc_process: Hthc
+) -> None:
+    def imported(*options: str) -> set[str]:
+        run = hthc_process("check", *options, cwd=warnings_only,
+                           env={"PYTHONPROFILEIMPORTTIME": "1"})
+        return {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+
+    assert not {m for m in imported("--color", "never") if m.split(".")[0] == "rich"}
+    assert "rich.style" in imported("--color", "always")

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from hthc_cli.base.suggest import printable
+
 
 class Severity(enum.IntEnum):
     INFO = 1
@@ -32,7 +34,7 @@ class Location(NamedTuple):
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{printable(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +66,10 @@ CODES: dict[str, Code] = _codes(
          "a huge one."),
     Code("HTHC005", "not-utf8", E, "The file is not UTF-8.",
          "Save it as UTF-8 from your editor."),
-    Code("HTHC006", "file-too-large", E, "The file is larger than hthc reads (5 MiB).",
-         "Split it into several files in the same folder."),
+    Code("HTHC006", "file-too-large", E, "The file is larger than hthc reads (16 MiB).",
+         "Split a positions file into several files in the same folder. A source or a "
+         "response is one file: the limit holds over ten thousand recommendations, so look "
+         "for pasted data, an image or text repeated by mistake."),
     Code("HTHC007", "control-character", E,
          "The text holds a control character that a Word document cannot hold, or an "
          "invisible line break (U+2028, U+2029, U+0085) that YAML counts as a new line and "
@@ -83,6 +87,13 @@ CODES: dict[str, Code] = _codes(
          "one (a no-break space U+00A0, a thin space, …), which YAML does not count as space.",
          "Replace it with a plain space; such spaces come from text pasted from Word or a web "
          "page."),
+    Code("HTHC012", "skipped-file", W,
+         "Something in a workspace folder that hthc does not read: a link to a folder, a "
+         "link whose target does not exist, or a YAML name that is not a file (a named "
+         "pipe, a socket, a device).",
+         "Put the file or folder itself in its place, or link each file instead of a "
+         "folder: hthc follows links to files but not to folders, so that it never reads "
+         "the same files twice, or in a loop. Delete a link that points nowhere."),
     # Schema
     Code("HTHC101", "unknown-key", E, "A key that this kind of file does not have.",
          "Check the spelling (the hint suggests the nearest known key) or remove it."),

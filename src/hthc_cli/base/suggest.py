@@ -7,6 +7,7 @@ for messages, and `normalise` undoes them before looking for the nearest known w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 LOOKALIKES: dict[str, tuple[str, str]] = {
@@ -48,6 +49,30 @@ def character_name(char: str) -> str:
     name = LOOKALIKES[char][0] if char in LOOKALIKES else "the character"
     code = f"U+{ord(char):04X}"
     return name if code in name else f"{name} ({code})"
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown_as(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\ud800" <= char <= "\udfff":  # a byte of a file name that is not UTF-8
+        return "\ufffd"
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str, one_line: bool = True) -> str:
+    """`text` fit to print, in any encoding a terminal or a JSON reader takes.
+
+    A byte of a file name that is not UTF-8 (which Python keeps as a lone surrogate) is
+    shown as U+FFFD; with `one_line`, a line break or other control character as its
+    escape ('\\n'), so that the text stays on one line.
+    """
+    pattern = _UNPRINTABLE if one_line else _UNENCODABLE
+    return pattern.sub(_shown_as, text) if pattern.search(text) else text
 
 
 def normalise(value: str) -> str:

@@ -1,16 +1,22 @@
 """One reporter per output format, chosen by name from `REPORTERS`.
 
-Reporters turn a `CheckResult` into text; the CLI decides where it goes.
+Reporters turn a `CheckResult` into text; the CLI decides where it goes. Every format
+shows a file name the same way, on one line (`printable`): a byte that is not UTF-8 as
+U+FFFD, a line break or other control character as its escape ('\\n'); only a SARIF URI
+names the file exactly, its bytes percent-encoded. Messages are shown so in text too; the
+other formats keep their line breaks, which they escape in their own way.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import ClassVar
 from urllib.parse import quote
 
 from hthc_cli import __version__
 from hthc_cli.base.diagnostics import CODES, Diagnostic, Severity
+from hthc_cli.base.suggest import printable
 from hthc_cli.check.checker import CheckResult
 
 DOCS_URL = "https://github.com/healthtechhub/hthc/blob/main/docs/checks.md"
@@ -44,24 +50,31 @@ def summary_line(result: CheckResult) -> str:
 
 class TextReporter(Reporter):
     name = "text"
-    _COLORS: ClassVar[dict[Severity, str]] = {
-        Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"
+    _STYLES: ClassVar[dict[Severity, str]] = {
+        Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"
     }
 
     def paint(self, text: str, style: str) -> str:
-        return f"{style}{text}\x1b[0m" if self.color else text
+        """`text` in a rich style ('bold red') when colour is on."""
+        if not self.color:
+            return text
+        # Only paid for with colour on: plain `hthc check` starts without rich.
+        from rich.color import ColorSystem
+        from rich.style import Style
+
+        return Style.parse(style).render(text, color_system=ColorSystem.STANDARD)
 
     def report(self, result: CheckResult) -> str:
         lines = [self.line(d) for d in result.diagnostics]
-        lines.append(self.paint(summary_line(result), "\x1b[1m"))
+        lines.append(self.paint(summary_line(result), "bold"))
         return "\n".join(lines) + "\n"
 
     def line(self, d: Diagnostic) -> str:
-        where = self.paint(str(d.location), "\x1b[1m")
-        severity = self.paint(d.severity.label, self._COLORS[d.severity])
-        out = f"{where}: {severity} {d.code} {d.message} [{d.name}]"
+        where = self.paint(str(d.location), "bold")
+        severity = self.paint(d.severity.label, self._STYLES[d.severity])
+        out = f"{where}: {severity} {d.code} {printable(d.message)} [{d.name}]"
         if d.hint:
-            out += "\n    " + self.paint("hint: ", "\x1b[2m") + d.hint
+            out += "\n    " + self.paint("hint: ", "dim") + printable(d.hint)
         for other in d.related:
             out += f"\n    see also: {other}"
         return out
@@ -72,13 +85,13 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, object]:
         "code": d.code,
         "name": d.name,
         "severity": d.severity.label,
-        "path": d.location.path,
+        "path": printable(d.location.path),
         "line": d.location.line,
         "column": d.location.column,
-        "message": d.message,
-        "hint": d.hint,
+        "message": printable(d.message, one_line=False),
+        "hint": None if d.hint is None else printable(d.hint, one_line=False),
         "related": [
-            {"path": r.path, "line": r.line, "column": r.column} for r in d.related
+            {"path": printable(r.path), "line": r.line, "column": r.column} for r in d.related
         ],
     }
 
@@ -121,9 +134,9 @@ class GithubReporter(Reporter):
         for d in result.diagnostics:
             loc = d.location
             title = _gh_escape(f"{d.code} {d.name}", prop=True)
-            message = d.message + (f"\n{d.hint}" if d.hint else "")
+            message = printable(d.message + (f"\n{d.hint}" if d.hint else ""), one_line=False)
             lines.append(
-                f"::{self._LEVELS[d.severity]} file={_gh_escape(loc.path, True)},"
+                f"::{self._LEVELS[d.severity]} file={_gh_escape(printable(loc.path), True)},"
                 f"line={loc.line},col={loc.column},title={title}::{_gh_escape(message)}"
             )
         lines.append(summary_line(result))
@@ -137,7 +150,7 @@ class GithubReporter(Reporter):
             out += ["| Where | Severity | Code | Message |", "|---|---|---|---|"]
             for d in result.diagnostics:
                 message = d.message + (f" ({d.hint})" if d.hint else "")
-                cell = message.replace("|", "\\|").replace("\n", " ")
+                cell = printable(message.replace("\n", " ")).replace("|", "\\|")
                 out.append(
                     f"| `{d.location}` | {d.severity.label} | {d.code} {d.name} | {cell} |"
                 )
@@ -172,7 +185,10 @@ class SarifReporter(Reporter):
                 "ruleId": d.code,
                 "ruleIndex": index[d.code],
                 "level": self._LEVELS[d.severity],
-                "message": {"text": d.message + (f" Hint: {d.hint}" if d.hint else "")},
+                "message": {
+                    "text": printable(d.message + (f" Hint: {d.hint}" if d.hint else ""),
+                                      one_line=False)
+                },
                 "locations": [_sarif_location(d.location.path, d.location.line,
                                               d.location.column)],
             }
@@ -205,7 +221,7 @@ class SarifReporter(Reporter):
 def _sarif_location(path: str, line: int, column: int) -> dict[str, object]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(path.replace("\\", "/"))},
+            "artifactLocation": {"uri": quote(os.fsencode(path.replace("\\", "/")))},
             "region": {"startLine": line, "startColumn": column},
         }
     }

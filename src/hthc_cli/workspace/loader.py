@@ -21,7 +21,6 @@ from hthc_cli.workspace.model import (
     text_field,
 )
 from hthc_cli.workspace.schema import (
-    LANGUAGE_PATTERN,
     POSITIONS_FILE,
     RECOMMENDATIONS_FILE,
     REFERENCES_FILE,
@@ -31,8 +30,17 @@ from hthc_cli.workspace.schema import (
     Record,
     Spec,
     Validator,
+    config_language,
 )
-from hthc_cli.workspace.source import SourceFile, YMap, YScalar, YSeq, read_source
+from hthc_cli.workspace.source import (
+    SourceFile,
+    YMap,
+    YScalar,
+    YSeq,
+    not_a_file,
+    read_source,
+    skipped_file,
+)
 
 CONFIG = "hthc.yaml"
 FOLDERS = ("recommendations", "positions", "responses")
@@ -67,13 +75,40 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
-    )
+def _yaml_files(folder: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """The YAML files in `folder` and its subfolders, reporting what is skipped.
+
+    A link to a file is read; a link to a folder is not followed (it could lead out of the
+    workspace, or round in a loop), and neither a dangling link nor a named pipe, which
+    would block the read, is opened.
+    """
+    found: list[Path] = []
+    pending = [folder] if folder.is_dir() else []
+    while pending:
+        here = pending.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError as exc:
+            diagnostics.append(
+                Diagnostic.make("HTHC010", Location(_display(here)),
+                                f"the folder cannot be read: {exc.strerror}")
+            )
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            yaml_name = path.suffix in (".yaml", ".yml")
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(path)
+                continue
+            skipped = not_a_file(path)
+            if skipped is None:
+                if yaml_name:
+                    found.append(path)
+            elif yaml_name or entry.is_symlink():
+                diagnostics.append(skipped_file(path, _display(path), skipped))
+    return sorted(found)
 
 
 @dataclass(slots=True)
@@ -108,14 +143,16 @@ def _load(root: Path) -> Loaded:
     def read(path: Path) -> SourceFile | None:
         nonlocal read_count
         read_count += 1
-        source = read_source(path, _display(path), diagnostics)
+        kind = path.name if path.parent == root else path.relative_to(root).parts[0]
+        source = read_source(path, _display(path), diagnostics, kind)
         if source is not None:
             files[source.display] = source
         return source
 
     config = read(root / CONFIG)
-    languages = _languages(config, diagnostics)
+    languages, languages_in_error = _languages(config, diagnostics)
     validator = Validator(languages, diagnostics)
+    validator.languages_in_error = languages_in_error
     config_record = _root_record(config, validator, WORKSPACE, CONFIG, incomplete)
     organisation_record = config_record.get("organisation") if config_record else None
     organisation = Organisation.from_record(
@@ -136,7 +173,7 @@ def _load(root: Path) -> Loaded:
         "general": ws.positions, "specific": ws.positions,
     }
 
-    for path in _yaml_files(root / "recommendations"):
+    for path in _yaml_files(root / "recommendations", diagnostics):
         source_file = read(path)
         record = _root_record(
             source_file, validator, RECOMMENDATIONS_FILE, "recommendations", incomplete
@@ -168,7 +205,7 @@ def _load(root: Path) -> Loaded:
             if isinstance(item_id, IdRef) and ids.claim(item_id, "recommendation"):
                 ws.recommendations[rec.id] = rec
 
-    for path in _yaml_files(root / "positions"):
+    for path in _yaml_files(root / "positions", diagnostics):
         source_file = read(path)
         record = _root_record(source_file, validator, POSITIONS_FILE, "positions", incomplete)
         if record is None or source_file is None:
@@ -180,7 +217,7 @@ def _load(root: Path) -> Loaded:
                 ws.positions[position.id] = position
 
     references_path = root / REFERENCES
-    if references_path.is_file():
+    if os.path.lexists(references_path):
         references_file = read(references_path)
         record = _root_record(
             references_file, validator, REFERENCES_FILE, "references", incomplete
@@ -191,7 +228,7 @@ def _load(root: Path) -> Loaded:
             if isinstance(key, IdRef) and keys.claim(key, "reference key"):
                 ws.references[key.value] = Reference.from_record(item)
 
-    for path in _yaml_files(root / "responses"):
+    for path in _yaml_files(root / "responses", diagnostics):
         source_file = read(path)
         record = _root_record(source_file, validator, RESPONSE, "response", incomplete)
         if record is None or source_file is None:
@@ -237,24 +274,37 @@ def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _languages(config: SourceFile | None, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
-    """Languages come first: every text elsewhere is checked against them."""
+def _languages(
+    config: SourceFile | None, diagnostics: list[Diagnostic]
+) -> tuple[tuple[str, ...], bool]:
+    """Languages come first: every text elsewhere is checked against them.
+
+    A slip ('eng', 'dk', 'english') counts as the language it stands for, so that it is
+    reported once, in hthc.yaml, and not at every text. Also returns whether the list holds
+    something that is no language at all.
+    """
     if config is None or not isinstance(config.root, YMap):
-        return DEFAULT_LANGUAGES
+        return DEFAULT_LANGUAGES, False
     node = config.root.items.get("languages")
     if not isinstance(node, YSeq):
-        return DEFAULT_LANGUAGES
+        return DEFAULT_LANGUAGES, False
     found: list[str] = []
+    in_error = False
     for item in node.items:
-        if (isinstance(item, YScalar) and isinstance(item.value, str)
-                and LANGUAGE_PATTERN.match(item.value) and item.value not in found):
-            found.append(item.value)
+        if not isinstance(item, YScalar) or not isinstance(item.value, str):
+            in_error = True
+            continue
+        code = config_language(item.value)[0]
+        if code is None:
+            in_error = True
+        elif code not in found:
+            found.append(code)
     if not found and node.items == []:
         diagnostics.append(
             Diagnostic.make("HTHC109", node.loc, "'languages' is empty",
                             hint="list at least one language, e.g. [da, en]")
         )
-    return tuple(found) or DEFAULT_LANGUAGES
+    return tuple(found) or DEFAULT_LANGUAGES, in_error
 
 
 class _IdTable:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from hthc_cli.base.diagnostics import Diagnostic, Location
 from hthc_cli.base.suggest import closest, describe_odd, did_you_mean, normalise
 from hthc_cli.workspace.source import (
-    ALIASED,
+    REPORTED,
     InvalidScalar,
     YMap,
     YNode,
@@ -48,6 +48,43 @@ COUNTRY_CODES = {
     "gr": "el", "jp": "ja", "cn": "zh", "ee": "et", "si": "sl", "ua": "uk", "at": "de",
 }
 """Country codes often written for a language code: 'dk' for Danish, whose code is 'da'."""
+THREE_LETTER_CODES = {
+    "dan": "da", "eng": "en", "deu": "de", "ger": "de", "swe": "sv", "nob": "nb",
+    "nor": "nb", "fra": "fr", "fre": "fr", "spa": "es", "fin": "fi", "nld": "nl", "dut": "nl",
+}
+"""ISO 639-2 codes of languages that have a two-letter code, which hthc uses."""
+_ENGLISH_NAMES = {"da": "Danish", "en": "English", "de": "German", "sv": "Swedish",
+                  "nb": "Norwegian", "fr": "French", "es": "Spanish", "fi": "Finnish",
+                  "nl": "Dutch"}
+
+
+def config_language(value: str) -> tuple[str | None, str | None]:
+    """What a language in hthc.yaml's list stands for, and what is wrong with it.
+
+    (code, None) for a code; (code, problem) for a slip whose meaning is clear: a language
+    name, a three-letter or country code of a language hthc can render in; (None,
+    problem) for what is no language code at all. A well-formed code of another language
+    is taken as written (texts may be in it, though hthc cannot render it yet).
+    """
+    from hthc_cli.base.labels import LABELS
+
+    plain = value.strip().lower()
+    if value in LABELS:
+        return value, None
+    if plain in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[plain], f"'{value}' is not a language code"
+    code = THREE_LETTER_CODES.get(plain)
+    if code in LABELS:
+        return code, (f"'{value}' is a three-letter language code; hthc writes "
+                      f"{_ENGLISH_NAMES[code]} as '{code}'")
+    code = COUNTRY_CODES.get(plain)
+    if code in LABELS:
+        return code, f"'{value}' is a country code, not a language code"
+    if LANGUAGE_PATTERN.match(value):
+        return value, None
+    if LANGUAGE_PATTERN.match(plain):
+        return plain, f"'{value}' is not a language code"
+    return None, f"'{value}' is not a language code"
 
 
 @dataclass(frozen=True)
@@ -276,6 +313,8 @@ class Validator:
         self.diagnostics = diagnostics
         self.texts: list[tuple[Text, bool]] = []
         """Every text read, with whether it is Markdown: the content checks scan these."""
+        self.languages_in_error = False
+        """hthc.yaml's list holds what is no language: texts are not checked against it."""
         self.known: Mapping[str, Collection[str]] = {}
         """The ids a reference under each key may name, for did-you-mean ('addresses' →
         the recommendations read so far)."""
@@ -284,7 +323,7 @@ class Validator:
         self.diagnostics.append(Diagnostic.make(code, loc, message, hint=hint))
 
     def record(self, node: YNode, spec: Spec, where: str) -> Record | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if not isinstance(node, YMap):
             self.error(
@@ -295,14 +334,23 @@ class Validator:
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {}
         meant: set[str] = set()  # known keys that an unknown one is, once normalised
+        before: str | None = None  # the key above
         for key, value_node in node.items.items():
             fld = spec.fields.get(key)
             if fld is None:
-                if not spec.open:
+                above = values.get(before) if before is not None else None
+                if (isinstance(above, Text) and isinstance(above.node, YMap)
+                        and key in self.languages and key not in above.node.items):
+                    self.dedented_language(key, node.keys[key], before or "", above, spec)
+                elif not spec.open:
                     self.unknown_key(key, node.keys[key], spec, meant)
                 continue
+            before = key
             locs[key] = value_node.loc
-            converted = self.value(value_node, fld, key)
+            if fld.kind in ("text", "markdown") and isinstance(value_node, YMap):
+                # keys of this mapping indented into the text: reported there, not missing
+                meant.update(k for k in value_node.items if k in spec.fields)
+            converted = self.value(value_node, fld, key, (spec, node.keys[key]))
             if converted is not None:
                 values[key] = converted
         missing = [k for k, f in spec.fields.items()
@@ -324,12 +372,30 @@ class Validator:
                 meant.add(normalise(key))  # reported here, so not as missing too
         self.error("HTHC101", loc, message, hint)
 
-    def value(self, node: YNode, fld: Field, key: str) -> Any:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+    def dedented_language(
+        self, lang: str, loc: Location, key: str, text: Text, spec: Spec
+    ) -> None:
+        """'en:' indented less than the 'da:' above it: a key of the mapping, to YAML."""
+        assert isinstance(text.node, YMap)
+        first, first_loc = next(iter(text.node.keys.items()))
+        self.error(
+            "HTHC101", loc,
+            f"'{lang}' is indented less than '{first}' on line {first_loc.line}, so YAML "
+            f"reads it as a key of the {spec.title}, not as the '{lang}' text of '{key}'",
+            f"indent it {first_loc.column - 1} spaces, like '{first}'",
+        )
+        text.reported += (lang,)
+
+    def value(
+        self, node: YNode, fld: Field, key: str, parent: tuple[Spec, Location] | None = None
+    ) -> Any:
+        """`node` converted to what `fld` holds; `parent` is the mapping's spec and where
+        `key` stands, to say what a key indented too far into a text was meant to be."""
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         kind = fld.kind
         if kind in ("text", "markdown"):
-            return self.text(node, key, kind == "markdown")
+            return self.text(node, key, kind == "markdown", parent)
         if kind == "object":
             assert fld.spec is not None
             return self.record(node, fld.spec, f"'{key}'")
@@ -350,9 +416,10 @@ class Validator:
             if kind == "texts":
                 texts = (self.text(i, key, True) for i in items.items)
                 return [t for t in texts if t is not None]
+            read = self.word if kind == "refs" else self.config_language
             out: list[IdRef] = []
             for item in items.items:
-                ref = self.word(item, key, ID_PATTERN if kind == "refs" else LANGUAGE_PATTERN)
+                ref = read(item, key, ID_PATTERN)
                 if ref is not None:
                     out.append(ref)
             return out
@@ -412,21 +479,25 @@ class Validator:
         return None
 
     def word(self, node: YNode, key: str, pattern: re.Pattern[str]) -> IdRef | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if not isinstance(node, YScalar) or not isinstance(node.value, str | int):
             self.error("HTHC103", node.loc, f"each item of '{key}' must be a single word")
             return None
         value = str(node.value)
         if not pattern.match(value):
-            if pattern is LANGUAGE_PATTERN:
-                code = LANGUAGE_NAMES.get(value.strip().lower(), value.strip().lower())
-                hint = (f"did you mean '{code}'?" if LANGUAGE_PATTERN.match(code)
-                        else "use codes such as da or en")
-                self.error("HTHC104", node.loc, f"'{value}' is not a language code", hint)
-                return None
             return self.invalid_id(node, key, value)
         return IdRef(value, node.loc)
+
+    def config_language(self, node: YNode, key: str, _: re.Pattern[str]) -> IdRef | None:
+        """A language of hthc.yaml's list: a slip counts as the language it stands for."""
+        if not isinstance(node, YScalar) or not isinstance(node.value, str):
+            return self.word(node, key, LANGUAGE_PATTERN)
+        code, problem = config_language(node.value)
+        if problem is not None:
+            hint = f"did you mean '{code}'?" if code else "use codes such as da or en"
+            self.error("HTHC104", node.loc, problem, hint)
+        return IdRef(code, node.loc) if code else None
 
     def invalid_id(self, node: YScalar, key: str, value: str) -> IdRef | None:
         """Report an invalid id, naming a character one cannot see or tell apart.
@@ -506,12 +577,21 @@ class Validator:
                 return date.fromisoformat(value.strip())
             except ValueError:
                 pass
+        why = impossible_day(str(shown)) if isinstance(shown, str) else None
+        if why is not None:
+            self.error("HTHC105", node.loc,
+                       f"'{key}' is {shown.strip()}, which is not a day: {why}",
+                       "check the day and the month; dates are written YYYY-MM-DD")
+            return None
         self.error("HTHC105", node.loc, f"'{key}' is not a date: '{shown}'",
                    "write it as YYYY-MM-DD, for example 2024-08-06")
         return None
 
-    def text(self, node: YNode, key: str, markdown: bool) -> Text | None:
-        if isinstance(node, YScalar) and node.value is ALIASED:
+    def text(
+        self, node: YNode, key: str, markdown: bool,
+        parent: tuple[Spec, Location] | None = None,
+    ) -> Text | None:
+        if isinstance(node, YScalar) and node.value is REPORTED:
             return None
         if isinstance(node, YScalar):
             if node.value is None or (isinstance(node.value, str) and not node.value.strip()):
@@ -528,7 +608,17 @@ class Validator:
             text = Text(node)
             reported: list[str] = []
             for lang, scalar in node.items.items():
+                if lang not in self.languages and parent and lang in parent[0].fields:
+                    where = parent[1]
+                    self.error("HTHC101", node.keys[lang],
+                               f"'{lang}' is indented as far as the languages of '{key}', so "
+                               f"YAML reads it as a text of '{key}'",
+                               f"indent it {where.column - 1} spaces, like '{key}' on line "
+                               f"{where.line}")
+                    continue
                 if lang not in self.languages:
+                    if self.languages_in_error:
+                        continue
                     self.error("HTHC106", node.keys[lang],
                                f"'{lang}' is not a language of this workspace",
                                self.language_hint(lang, node.items))
@@ -537,7 +627,7 @@ class Validator:
                         reported.append(meant)
                     continue
                 if not isinstance(scalar, YScalar) or not isinstance(scalar.value, str):
-                    if isinstance(scalar, YScalar) and scalar.value is ALIASED:
+                    if isinstance(scalar, YScalar) and scalar.value is REPORTED:
                         pass
                     elif isinstance(scalar, YScalar) and scalar.value is None:
                         self.error("HTHC109", scalar.loc, f"the '{lang}' text of '{key}' is empty")
@@ -567,6 +657,31 @@ class Validator:
             return None
         self.texts.append((text, markdown))
         return text
+
+
+_DAY_SHAPED = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]|\s*\Z)")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def impossible_day(value: str) -> str | None:
+    """Why a date shaped YYYY-MM-DD is no day ('February 2026 has 28 days'), if it is not."""
+    import calendar
+
+    match = _DAY_SHAPED.match(value)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if year == 0:
+        return "years are counted from 1"
+    if not 1 <= month <= 12:
+        return "a year has 12 months"
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return "days are counted from 1"
+    if day > days:
+        return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return None
 
 
 def _lower_first(text: str) -> str:

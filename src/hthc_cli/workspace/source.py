@@ -11,7 +11,9 @@ confusing syntax error.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,20 +23,31 @@ from typing import Any
 import yaml
 
 from hthc_cli.base.diagnostics import Diagnostic, Location
-from hthc_cli.base.suggest import character_name
+from hthc_cli.base.suggest import character_name, printable
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml is optional
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-"""Larger than any real positions file; keeps a stray data dump from stalling CI."""
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Keeps a stray data dump from stalling CI. A source is one file that cannot be split: at
+about 1 KB per bilingual recommendation, this holds over ten thousand, many times the
+largest real report."""
+
+_SMALLER = {
+    "positions": "split it into several files in the positions folder",
+    "recommendations": "a source is one file and cannot be split, and the limit holds over "
+    "ten thousand recommendations: look for pasted data, an image or text repeated by mistake",
+}
+"""How to make a file of each folder smaller; a file of any other kind cannot be split."""
+_A_FILE = {"responses": "a response"}
 
 # C0 controls but tab/newline/carriage return, DEL, C1 controls and non-characters:
 # XML 1.0 (and so Word) cannot hold them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+_LINE_END = re.compile(r"\r\n?|\n")
 
 _LINE_BREAKS = {
     "\x85": "U+0085 (next line)",
@@ -63,6 +76,17 @@ _YAML_TAG = "tag:yaml.org,2002:"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _MERGE = "tag:yaml.org,2002:merge"
+_NULL = "tag:yaml.org,2002:null"
+_NULL_VALUE = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_ANCHOR = re.compile(r"&\S*\s*")
+_TAG_KINDS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    _NULL: "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+"""What each tag that hthc reads makes of a value, in plain words."""
 _ScalarNode = yaml.ScalarNode
 _SequenceNode = yaml.SequenceNode
 _constructor = yaml.constructor.SafeConstructor()
@@ -75,12 +99,20 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         starts = [0]
+        if "\r" in text:
+            # A carriage return alone ends a line too, to YAML as to editors (old Mac files)
+            starts += [match.end() for match in _LINE_END.finditer(text)]
+            self._starts = starts
+            return
         find = text.find
         pos = find("\n")
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
         self._starts = starts
+
+    def line_starts(self) -> list[int]:
+        return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset) - 1
@@ -149,9 +181,70 @@ class SourceFile:
         return self.locate(pos)
 
 
-def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
-    """Read and compose one file; problems go to `diagnostics`. None when nothing is usable."""
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as a file ('a link to a folder'), or None if it is one.
+
+    Asks the file system only: a named pipe is never opened, as the read would block.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"a link to '{os.readlink(path)}', which does not exist,"
+        return None  # gone since the folder was listed: the read says so
+    except OSError as exc:
+        if path.is_symlink():
+            return f"a link that cannot be followed ({exc.strerror}),"
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        if path.is_symlink():
+            return "a link to a folder"
+        return "a folder"
+    for test, name in _SPECIAL_FILES:
+        if test(mode):
+            return f"{name}, not a file,"
+    return "not a file,"  # pragma: no cover - every kind of file is named above
+
+
+def skipped_file(path: Path, display: str, why: str) -> Diagnostic:
+    """The warning for something in the workspace that is not read, and why not."""
+    name = printable(path.name)
+    if why == "a link to a folder":
+        message = (f"'{name}' is a link to a folder; hthc does not follow links to folders, "
+                   "so nothing in it is read")
+        hint = "move or copy the folder itself here, or link each file instead"
+    elif why.startswith("a link"):
+        message = f"'{name}' is {why} so nothing is read"
+        hint = "correct the link, or delete it"
+    else:
+        message = f"'{name}' is {why} so it is not read"
+        hint = "put the text in a plain file" if why != "a folder" else (
+            "give the folder a name without .yaml, or move the file out of it")
+    return Diagnostic.make("HTHC012", Location(display), message, hint=hint)
+
+
+def read_source(
+    path: Path, display: str, diagnostics: list[Diagnostic], kind: str = "hthc.yaml"
+) -> SourceFile | None:
+    """Read and compose one file; problems go to `diagnostics`. None when nothing is usable.
+
+    `kind` is the folder the file is in ('positions'), or the file's name at the top.
+    """
     whole_file = Location(display, 1, 1)
+    skipped = not_a_file(path)
+    if skipped is not None:
+        diagnostics.append(skipped_file(path, display, skipped))
+        return None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -161,7 +254,9 @@ def read_source(path: Path, display: str, diagnostics: list[Diagnostic]) -> Sour
                     whole_file,
                     f"the file is {size:,} bytes; hthc reads files up to "
                     f"{MAX_FILE_BYTES // 1048576} MiB ({MAX_FILE_BYTES:,} bytes)",
-                    hint="split it into several files in the same folder",
+                    hint=_SMALLER.get(kind) or (
+                        f"{_A_FILE.get(kind, 'this file')} is one file and cannot be split: look "
+                        "for pasted data, an image or text repeated by mistake"),
                 )
             )
             return None
@@ -377,9 +472,13 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     loc = Location(source.display, mark.line + 1, mark.column + 1) if mark else Location(
         source.display)
     index = mark.index if mark else 0
-    if loc.line > text.count("\n") + 1:  # past the end of a file whose last line has no break
+    if loc.line > len(LineIndex(text).line_starts()):  # past the end: no break on the last line
         loc = source.locate(min(index, len(text)))
     hint = None
+    found = _misplaced_key(exc, text)
+    if found is not None:
+        offset, message, hint = found
+        return Diagnostic.make("HTHC001", source.locate(offset), message, hint=hint)
     if "while scanning an alias" in context or "while scanning an anchor" in context:
         char = "*" if "alias" in context else "&"
         message = f"a value that starts with '{char}' must be in quotes"
@@ -423,6 +522,93 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, source: SourceFile) -> Diagnos
     return Diagnostic.make("HTHC001", loc, message, hint=hint)
 
 
+_KEY_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:- +)*)(?P<key>[A-Za-z_][\w.-]*)"
+                       r":(?:[ \t]+(?P<value>\S.*)|[ \t]*(?:#.*)?$)")
+_GLUED = re.compile(r" *(?:- +)*(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/:][^\r]*)$")
+
+
+def _lines(text: str, first: int, last: int) -> list[tuple[int, str]]:
+    """Lines `first` to `last` (0-based, both included) with the offset each starts at."""
+    starts = [*LineIndex(text).line_starts(), len(text)]
+    return [(starts[n], text[starts[n]:starts[n + 1]].rstrip("\r\n"))
+            for n in range(first, min(last + 1, len(starts) - 1))]
+
+
+def _misplaced_key(
+    exc: yaml.MarkedYAMLError, text: str
+) -> tuple[int, str, str] | None:
+    """The key a syntax error is really about, said in words: where, what and how to fix.
+
+    A key glued to its value ('stance:support'), indented in line with no key above it,
+    or indented under a one-line value (which YAML then reads as more of that value).
+    """
+    problem, mark, context_mark = exc.problem or "", exc.problem_mark, exc.context_mark
+    if mark is None:
+        return None
+    glued = ("could not find expected ':'" in problem
+             or "mapping values are not allowed" in problem)
+    if glued:
+        first = context_mark.line if context_mark is not None else max(mark.line - 1, 0)
+        for start, line in _lines(text, first, mark.line - 1):
+            match = _GLUED.match(line)
+            if match:
+                key, value = match["key"], match["value"].strip()
+                return (start + match.end("key"),
+                        f"'{key}:{_shorten(value, 30)}' has no space after ':', so YAML "
+                        "reads it as one word",
+                        f"write '{key}: {_shorten(value, 30)}', with a space after the ':'")
+    lines = _lines(text, 0, mark.line)
+    if len(lines) <= mark.line:
+        return None
+    here_start, here = lines[mark.line]
+    this = _KEY_LINE.match(here)
+    if this is None:
+        return None
+    column = len(this["indent"]) + len(this["dashes"])
+    key = this["key"]
+    if "mapping values are not allowed" in problem:
+        # '    stance: support' then '     addresses: …': one more space makes the key
+        # a second line of 'support'.
+        for number in range(mark.line - 1, -1, -1):
+            line = lines[number][1]
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            above = _KEY_LINE.match(line)
+            if (above is None or above["value"] is None or above["value"][0] in "|>"
+                    or len(above["indent"]) + len(above["dashes"]) >= column
+                    or mark.index != here_start + this.end("key")):
+                return None
+            width = len(above["indent"]) + len(above["dashes"])
+            return (here_start + column,
+                    f"'{key}' is indented more than '{above['key']}' on line "
+                    f"{number + 1}, so YAML reads it as more of the value of '{above['key']}'",
+                    f"indent it {width} spaces, like '{above['key']}'")
+        return None
+    if not ("did not find expected key" in problem
+            or "did not find expected '-'" in problem) or context_mark is None:
+        return None
+    if mark.index != here_start + column:
+        return None
+    # The keys above, back to the start of the mapping or list YAML was reading: the
+    # nearest at each indentation is what this line could line up with.
+    keys: dict[int, tuple[str, int]] = {}
+    for number in range(mark.line - 1, context_mark.line - 1, -1):
+        above = _KEY_LINE.match(lines[number][1])
+        if above is not None:
+            width = len(above["indent"]) + len(above["dashes"])
+            keys.setdefault(width, (above["key"], number + 1))
+    less = [w for w in keys if w < column]
+    more = [w for w in keys if w > column]
+    options = [w for w in (max(less, default=None), min(more, default=None)) if w is not None]
+    if not options:
+        return None
+    hint = "indent it " + ", or ".join(
+        f"{w} spaces, like '{keys[w][0]}' on line {keys[w][1]}" for w in options)
+    return (here_start + column,
+            f"'{key}' is indented {column} spaces, in line with no key above it, so YAML "
+            "cannot tell where it belongs", hint)
+
+
 def _words_follow(text: str, index: int) -> bool:
     """Whether more words follow the '*name' at `index` on its line: text, not an alias."""
     end = text.find("\n", index)
@@ -447,7 +633,7 @@ class _Walker:
         loc = Location(self.display, mark.line + 1, mark.column + 1)
         if key in self.seen:
             self.report_aliases()
-            return YScalar(ALIASED, loc, mark.index, node.end_mark.index)
+            return YScalar(REPORTED, loc, mark.index, node.end_mark.index)
         self.seen.add(key)
         cls = node.__class__
         if cls is _ScalarNode:
@@ -530,15 +716,44 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode, loc: Location) -> YScalar:
         tag = node.tag
         value: Any
-        if tag in _SCALAR_TAGS:
-            try:
-                value = _constructor.yaml_constructors[tag](_constructor, node)
-            except (ValueError, yaml.YAMLError):
-                value = InvalidScalar(node.value, tag)
-        else:
+        start, end = node.start_mark.index, node.end_mark.index
+        if tag not in _SCALAR_TAGS:
             self.unsupported_tag(tag, loc)
-            value = node.value
-        return YScalar(value, loc, node.start_mark.index, node.end_mark.index, node.style)
+            return YScalar(node.value, loc, start, end, node.style)
+        try:
+            value = _constructor.yaml_constructors[tag](_constructor, node)
+            fits = tag != _NULL or _NULL_VALUE.match(node.value) is not None
+        # PyYAML's constructors trust the resolver: given a tag the value does not match,
+        # each fails its own way ('!!bool x' a KeyError, '!!timestamp x' an AttributeError).
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError,
+                yaml.YAMLError):
+            value, fits = InvalidScalar(node.value, tag), False
+        if not fits and self.tagged(node):
+            self.tag_does_not_fit(node, loc)
+            value = REPORTED
+        return YScalar(value, loc, start, end, node.style)
+
+    def tagged(self, node: yaml.ScalarNode) -> bool:
+        """Whether the file gives the value's tag ('!!int 5'), rather than YAML guessing it."""
+        text = self.source.text
+        start = node.start_mark.index
+        if text.startswith("&", start):  # an anchor may come before the tag
+            start = _ANCHOR.match(text, start).end()  # type: ignore[union-attr]
+        return text.startswith("!", start)
+
+    def tag_does_not_fit(self, node: yaml.ScalarNode, loc: Location) -> None:
+        tag = _as_written(node.tag)
+        value = node.value
+        shown = "the empty value" if not value else f"'{_shorten(value)}'"
+        self.diagnostics.append(
+            Diagnostic.make(
+                "HTHC008",
+                loc,
+                f"the tag '{tag}' says {shown} is {_TAG_KINDS[node.tag]}, but it is not one",
+                hint=f"remove '{tag}': hthc needs no tags, it reads text, numbers and dates "
+                "as written",
+            )
+        )
 
     def unsupported_tag(self, tag: str, loc: Location) -> None:
         self.diagnostics.append(
@@ -572,13 +787,18 @@ class _Walker:
                 )
 
 
+def _shorten(value: str, width: int = 40) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
 def _as_written(tag: str) -> str:
     """'tag:yaml.org,2002:python/object' as it stands in the file: '!!python/object'."""
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
-ALIASED: Any = type("Aliased", (), {"__repr__": lambda self: "<alias>"})()
-"""Stands where an alias was: already reported, and not to be reported again."""
+REPORTED: Any = type("Reported", (), {"__repr__": lambda self: "<reported>"})()
+"""Stands for a value already reported (an alias, a tag that does not fit the value): not to
+be reported again."""
 
 
 @dataclass(frozen=True, slots=True)
