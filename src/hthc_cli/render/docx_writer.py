@@ -6,6 +6,7 @@ style is resolved by name once, so the work grows linearly with the length of th
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,15 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
     if options.draft_mark:
         add_draft_mark(reference, options.draft_mark)
     builder = _DocxBuilder(reference, options.citations, tokens, options.short_citations)
-    blobs = builder.build()
+    # Writing allocates many short-lived objects and no reference cycles: the cyclic
+    # collector's passes over the (large) token stream would only cost time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        blobs = builder.build()
+    finally:
+        if collecting:
+            gc.enable()
     package = reference.document.part.package
     ooxml.set_core_properties(
         package,
@@ -165,7 +174,7 @@ class _DocxBuilder:
         if not story.out:
             story.out.append(ooxml.paragraph_open(ParagraphFormat(story.base_style)))
             story.out.append(ooxml.PARAGRAPH_CLOSE)
-        content = "".join(story.out)
+        content = "".join(story.out).encode("utf-8")
         story.out.clear()
         if self._footnotes is not None:
             self._footnotes.flush()
@@ -177,7 +186,7 @@ class _DocxBuilder:
         sect_pr = body.find(w("sectPr"))
         if sect_pr is not None:
             body.remove(sect_pr)
-        body.extend(ooxml.parse_fragment(content))
+        body.extend(ooxml.parse_fragment(content.decode("utf-8")))
         if sect_pr is not None:
             body.append(sect_pr)
         return {}

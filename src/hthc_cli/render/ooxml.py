@@ -741,8 +741,8 @@ def _content_types(parts: Sequence[Any]) -> bytes:
 _BODY_MARK = "hthcBodyContent"
 
 
-def document_xml(root: etree._Element, content: str) -> bytes | None:
-    """The main part's XML with ``content`` (XML text) at the start of its body.
+def document_xml(root: etree._Element, content: bytes) -> bytes | None:
+    """The main part's XML with ``content`` (UTF-8 XML text) at the start of its body.
 
     Parsing a large body and moving it into the document costs time quadratic in the size of
     a table (lxml re-homes every node), so the text is spliced into the serialised part.
@@ -761,7 +761,7 @@ def document_xml(root: etree._Element, content: str) -> bytes | None:
     head, found, tail = xml.partition(f"<w:{_BODY_MARK}/>".encode())
     if not found or _BODY_MARK.encode() in tail:
         return None
-    return head + content.encode("utf-8") + tail
+    return b"".join((head, content, tail))
 
 
 def save_package(
