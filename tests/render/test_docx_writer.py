@@ -14,7 +14,13 @@ import pytest
 from lxml import etree
 
 from hthc_cli.base.errors import RenderError
-from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions, markdown_to_docx
+from hthc_cli.markup.parser import markdown_options, parse_markdown
+from hthc_cli.render.docx_writer import (
+    DocumentMeta,
+    DocxOptions,
+    markdown_to_docx,
+    tokens_to_docx,
+)
 from hthc_cli.render.ooxml import Bookmarks, bookmark_name
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +46,9 @@ CITATIONS = {
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 
 
-def options(reference_doc: Path | None = None, language: str = "da-DK") -> DocxOptions:
+def options(
+    reference_doc: Path | None = None, language: str = "da-DK", draft_mark: str | None = None
+) -> DocxOptions:
     return DocxOptions(
         meta=DocumentMeta(
             title="Høringssvar om Sundhedsstrukturkommissionens afrapportering",
@@ -53,6 +61,7 @@ def options(reference_doc: Path | None = None, language: str = "da-DK") -> DocxO
         page_label="Side {page} af {pages}",
         citations=CITATIONS,
         reference_doc=reference_doc,
+        draft_mark=draft_mark,
     )
 
 
@@ -99,6 +108,60 @@ class Docx:
 
 def text(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(f"{{{W}}}t"))
+
+
+def verbatim(element: etree._Element) -> str:
+    """The text of ``element`` with its tabs and line breaks."""
+    pieces = {f"{{{W}}}tab": "\t", f"{{{W}}}br": "\n"}
+    return "".join(
+        (node.text or "") if node.tag == f"{{{W}}}t" else pieces.get(node.tag, "")
+        for node in element.iter()
+    )
+
+
+def notes_of(doc: Docx) -> list[etree._Element]:
+    """The Word footnotes that hold text, separators left out."""
+    return [
+        note
+        for note in doc.part("footnotes").iterfind("w:footnote", NS)
+        if val(note, "type") is None
+    ]
+
+
+def in_order(haystack: str, needles: list[str]) -> bool:
+    position = 0
+    for needle in needles:
+        found = haystack.find(needle, position)
+        if found < 0:
+            return False
+        position = found + len(needle)
+    return True
+
+
+def pdf_text(tmp_path: Path, data: bytes, name: str = "doc") -> list[str]:
+    """The text of each page of ``data`` converted to PDF by LibreOffice."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    source = tmp_path / f"{name}.docx"
+    source.write_bytes(data)
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    whole = subprocess.run(
+        ["pdftotext", str(tmp_path / f"{name}.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return whole.split("\f")[:-1] if whole.endswith("\f") else whole.split("\f")
 
 
 def val(element: etree._Element | None, attribute: str = "val") -> str | None:
@@ -555,3 +618,229 @@ def test_libreoffice_converts_it_to_pdf_with_every_text(tmp_path: Path) -> None:
         "Side 1 af 1",
     ):
         assert expected in flat, expected
+
+
+# -- the token stream is the writer's input
+
+
+def test_the_writer_takes_the_parsers_tokens() -> None:
+    assert tokens_to_docx(parse_markdown(FEATURES), options()) == render(FEATURES)
+
+
+# -- footnotes keep everything they hold
+
+
+def test_block_content_inside_a_footnote_is_written_into_the_word_note() -> None:
+    doc = Docx(
+        render(
+            "Body text[^a].\n\n"
+            "[^a]: First paragraph of the note.\n\n"
+            "    Second paragraph of the note.\n\n"
+            "    - listed one\n"
+            "    - listed two\n\n"
+            "    > quoted words\n\n"
+            "    ```\n"
+            "    code  line\n"
+            "    ```\n"
+        )
+    )
+    (note,) = notes_of(doc)
+    paragraphs = note.findall("w:p", NS)
+    assert [text(p).strip() for p in paragraphs] == [
+        "First paragraph of the note.",
+        "Second paragraph of the note.",
+        "listed one",
+        "listed two",
+        "quoted words",
+        "code  line",
+    ]
+    assert paragraphs[0].find(".//w:footnoteRef", NS) is not None
+    assert paragraphs[2].find("w:pPr/w:numPr", NS) is not None
+    assert val(paragraphs[4].find("w:pPr/w:pStyle", NS)) == doc.style_id("Quote")
+    assert val(paragraphs[5].find("w:pPr/w:pStyle", NS)) == doc.style_id("Source Code")
+
+
+def test_a_citation_inside_a_footnote_is_written_in_the_notes_text() -> None:
+    doc = Docx(render("Body text[^a].\n\n[^a]: As the report says [@ssk2024, s. 3].\n"))
+    (note,) = notes_of(doc)
+    assert in_order(text(note), ["As the report says", "Sundhedsstrukturkommissionen (2024)",
+                                 "s. 3"])
+    assert note.find(".//w:footnoteReference", NS) is None
+
+
+NESTED_NOTES = (
+    "Body text[^a].\n\n"
+    "[^a]: Outer note[^b] ends here.\n\n"
+    "[^b]: Inner note citing [@bds2023] with a deeper note[^c].\n\n"
+    "    Inner second paragraph.\n\n"
+    "    - inner item\n\n"
+    "    ```\n"
+    "    inner  code\n"
+    "    ```\n\n"
+    "[^c]: Third level text.\n"
+)
+
+
+def test_a_footnote_inside_a_footnote_is_written_inline_with_all_it_holds() -> None:
+    doc = Docx(render(NESTED_NOTES))
+    (note,) = notes_of(doc)
+    assert note.find(".//w:footnoteReference", NS) is None
+    assert in_order(
+        verbatim(note),
+        [
+            "Outer note (Inner note citing",
+            "Bedre Digital Sundhed",
+            "with a deeper note (Third level text.)",
+            "Inner second paragraph.",
+            "inner item",
+            "inner  code",
+            ") ends here.",
+        ],
+    )
+
+
+def test_a_note_that_refers_to_itself_is_written_once() -> None:
+    doc = Docx(render("Body[^a].\n\n[^a]: Itself[^a] again.\n"))
+    (note,) = notes_of(doc)
+    assert text(note).count("Itself") == 1
+    assert "again." in text(note)
+
+
+# -- lists deeper than Word's nine levels
+
+
+def test_a_list_deeper_than_nine_levels_keeps_every_item_at_the_last_level(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(markdown_options(), "maxNesting", 100)
+    markdown = "".join(f"{'  ' * depth}- level {depth + 1}\n" for depth in range(12))
+    markdown += "\nAfter the list.\n"
+    tokens = parse_markdown(markdown)
+    assert sum(token.type == "bullet_list_open" for token in tokens) == 12
+    doc = Docx(tokens_to_docx(tokens, options()))
+    levels = [
+        val(paragraph_with(doc.body, f"level {depth + 1}").find("w:pPr/w:numPr/w:ilvl", NS))
+        for depth in range(12)
+    ]
+    assert levels == ["0", "1", "2", "3", "4", "5", "6", "7", "8", "8", "8", "8"]
+    assert [text(p) for p in doc.body.iter(f"{{{W}}}p")][-1] == "After the list."
+
+
+# -- code blocks
+
+
+def test_a_code_block_is_one_paragraph_per_line_kept_verbatim() -> None:
+    doc = Docx(render("```\nfirst  line\n\tafter a tab\n\n    indented [^1] {{ x }}\nlast\n```\n"))
+    code_style = doc.style_id("Source Code")
+    paragraphs = [
+        p for p in doc.body.iter(f"{{{W}}}p")
+        if val(p.find("w:pPr/w:pStyle", NS)) == code_style
+    ]
+    assert [verbatim(p) for p in paragraphs] == [
+        "first  line",
+        "\tafter a tab",
+        "",
+        "    indented [^1] {{ x }}",
+        "last",
+    ]
+    assert not list(doc.body.iter(f"{{{W}}}br"))
+
+
+def test_a_long_code_block_is_as_many_paragraphs_as_lines() -> None:
+    lines = [f"line {number}" for number in range(5000)]
+    doc = Docx(render("```\n" + "\n".join(lines) + "\n```\n"))
+    assert [text(p) for p in doc.body.iter(f"{{{W}}}p")] == lines
+
+
+# -- wide tables
+
+
+CELL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def cell_label(row: int, column: int) -> str:
+    """A two-letter text unique to each cell of a table up to 52 columns."""
+    return CELL_LETTERS[row] + CELL_LETTERS[column]
+
+
+def wide_table(columns: int, rows: int = 3) -> str:
+    lines = ["| " + " | ".join(cell_label(row, c) for c in range(columns)) + " |\n"
+             for row in range(rows + 1)]
+    return lines[0] + "|" + "---|" * columns + "\n" + "".join(lines[1:])
+
+
+def cell_margins(doc: Docx, table: etree._Element) -> int:
+    """Left plus right cell margin (twips) of ``table``, from the table or its style."""
+    margins = table.find("w:tblPr/w:tblCellMar", NS)
+    if margins is None:
+        style = val(table.find("w:tblPr/w:tblStyle", NS))
+        margins = doc.part("styles").find(
+            f"w:style[@w:styleId='{style}']/w:tblPr/w:tblCellMar", NS
+        )
+    return sum(int(val(margins.find(f"w:{side}", NS), "w") or 0) for side in ("left", "right"))
+
+
+@pytest.mark.parametrize("columns", [2, 12, 45])
+def test_table_columns_are_wider_than_their_margins_and_fit_the_page(columns: int) -> None:
+    doc = Docx(render(wide_table(columns)))
+    table = doc.body.find("w:tbl", NS)
+    grid = [int(val(col, "w") or 0) for col in table.iterfind("w:tblGrid/w:gridCol", NS)]
+    assert len(grid) == columns
+    smallest_text = cell_margins(doc, table) + 100
+    assert min(grid) >= smallest_text
+    assert sum(grid) <= 9070
+
+
+def test_a_table_of_45_columns_prints_every_cell(tmp_path: Path) -> None:
+    pages = pdf_text(tmp_path, render(wide_table(45)), "wide")
+    words = set("".join(pages).split())
+    missing = [
+        cell_label(row, column)
+        for row in range(4)
+        for column in range(45)
+        if cell_label(row, column) not in words
+    ]
+    assert missing == []
+
+
+# -- a visible draft marking
+
+
+def header_texts(doc: Docx) -> list[str]:
+    rels = doc.xml["word/_rels/document.xml.rels"].iterfind("rel:Relationship", NS)
+    return [
+        text(doc.xml["word/" + rel.get("Target", "")])
+        for rel in rels
+        if rel.get("Type", "").endswith("/header")
+    ]
+
+
+def test_a_draft_mark_is_shown_in_the_header() -> None:
+    doc = Docx(markdown_to_docx(FEATURES, options(draft_mark="UDKAST")))
+    assert header_texts(doc) == ["UDKAST"]
+    sect_pr = doc.body.find("w:sectPr", NS)
+    assert sect_pr.find("w:headerReference[@w:type='default']", NS) is not None
+
+
+def test_without_a_draft_mark_there_is_no_header(features: Docx) -> None:
+    assert header_texts(features) == []
+
+
+def test_a_draft_mark_joins_every_header_of_a_reference_doc(tmp_path: Path) -> None:
+    import docx
+
+    path = make_reference(tmp_path / "ref.docx")
+    reference = docx.Document(str(path))
+    section = reference.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "First page letterhead"
+    reference.save(str(path))
+    doc = Docx(markdown_to_docx("Text", options(path, draft_mark="DRAFT")))
+    assert sorted(header_texts(doc)) == ["DRAFTFirst page letterhead", "DRAFTHTHC letterhead"]
+
+
+def test_a_draft_mark_is_printed_on_every_page(tmp_path: Path) -> None:
+    markdown = "\n\n".join(f"Paragraph {number} of a long draft." for number in range(120))
+    pages = pdf_text(tmp_path, markdown_to_docx(markdown, options(draft_mark="UDKAST")))
+    assert len(pages) > 1
+    assert all("UDKAST" in page for page in pages)

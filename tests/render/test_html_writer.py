@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from hthc_cli.base.errors import RenderError
+from hthc_cli.markup.parser import parse_markdown
 from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
-from hthc_cli.render.html_writer import markdown_to_html
+from hthc_cli.render.html_writer import markdown_to_html, tokens_to_html
 
 FEATURES = (Path(__file__).parent / "fixtures" / "features.md").read_text(encoding="utf-8")
 CITATIONS = {
@@ -21,7 +22,7 @@ CITATIONS = {
 }
 
 
-def options(title: str = "Høringssvar om SSK") -> DocxOptions:
+def options(title: str = "Høringssvar om SSK", draft_mark: str | None = None) -> DocxOptions:
     return DocxOptions(
         meta=DocumentMeta(
             title=title,
@@ -33,6 +34,7 @@ def options(title: str = "Høringssvar om SSK") -> DocxOptions:
         ),
         page_label="Side {page} af {pages}",
         citations=CITATIONS,
+        draft_mark=draft_mark,
     )
 
 
@@ -143,3 +145,39 @@ def test_an_unknown_citation_key_is_a_render_error() -> None:
 def test_a_note_that_refers_to_itself_does_not_loop() -> None:
     html = markdown_to_html("Text[^a].\n\n[^a]: See note[^a].\n", options())
     assert notes(html) == ["See note1."]
+
+
+def test_the_writer_takes_the_parsers_tokens(html: str) -> None:
+    assert tokens_to_html(parse_markdown(FEATURES), options()) == html
+
+
+def test_notes_inside_notes_keep_their_citations_blocks_and_third_level() -> None:
+    html = markdown_to_html(
+        "Body text[^a].\n\n"
+        "[^a]: Outer note[^b] ends here.\n\n"
+        "[^b]: Inner note citing [@bds2023] with a deeper note[^c].\n\n"
+        "    Inner second paragraph.\n\n"
+        "    ```\n"
+        "    inner  code\n"
+        "    ```\n\n"
+        "[^c]: Third level text.\n",
+        options(),
+    )
+    texts = notes(html)
+    assert texts[0] == "Outer note2 ends here."
+    assert texts[1].startswith("Inner note citing3 with a deeper note4.")
+    assert "Inner second paragraph." in texts[1] and "inner  code" in texts[1]
+    assert texts[2].startswith("Health Tech Hub Copenhagen og Tænketanken")
+    assert texts[3] == "Third level text."
+
+
+def test_a_draft_mark_heads_the_page_and_every_printed_page() -> None:
+    html = markdown_to_html("Text", options(draft_mark="UDKAST"))
+    page = Page(html)
+    assert page.find("div", **{"class": "draft-mark"})
+    assert '<div class="draft-mark">UDKAST</div>' in html
+    assert ".draft-mark" in html.split("@media print", 1)[1]
+
+
+def test_without_a_draft_mark_the_page_has_none(html: str) -> None:
+    assert "draft-mark" not in html

@@ -6,8 +6,9 @@ style is resolved by name once, so the work grows linearly with the length of th
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -52,28 +53,40 @@ class DocxOptions:
     short_citations: Mapping[str, str] = field(default_factory=dict)
     """Key -> the shorter form used when a work is cited again."""
     draft_mark: str | None = None
+    """Shown in every page header (e.g. "UDKAST") while the document is a draft."""
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
-    """Render pandoc-flavoured Markdown as the bytes of a .docx file.
-
-    The same Markdown and options always give the same bytes (zip times come from
-    ``SOURCE_DATE_EPOCH`` or the document date). Raises ``RenderError`` for an unknown
-    citation key or an unusable reference document.
-    """
+    """Render pandoc-flavoured Markdown as the bytes of a .docx file (see ``tokens_to_docx``)."""
     return tokens_to_docx(parse_markdown(markdown), options)
 
 
 def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
-    """Write a token stream (as `parse_markdown` gives it) as the bytes of a .docx file."""
-    from hthc_cli.render.reference_doc import load_reference
+    """Write the parser's block token stream as the bytes of a .docx file.
+
+    The same tokens and options always give the same bytes (zip times come from
+    ``SOURCE_DATE_EPOCH`` or the document date). Raises ``RenderError`` for an unknown
+    citation key or an unusable reference document.
+    """
+    from hthc_cli.render.reference_doc import add_draft_mark, load_reference
 
     meta = options.meta
     timestamp = ooxml.zip_timestamp(meta.date)
     reference = load_reference(
         options.reference_doc, page_label=options.page_label, language=meta.language
     )
-    _DocxBuilder(reference, options.citations, list(tokens), options.short_citations).build()
+    if options.draft_mark:
+        add_draft_mark(reference, options.draft_mark)
+    builder = _DocxBuilder(reference, options.citations, tokens, options.short_citations)
+    # Writing allocates many short-lived objects and no reference cycles: the cyclic
+    # collector's passes over the (large) token stream would only cost time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        blobs = builder.build()
+    finally:
+        if collecting:
+            gc.enable()
     package = reference.document.part.package
     ooxml.set_core_properties(
         package,
@@ -84,7 +97,7 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
         language=meta.language,
         when=meta.date,
     )
-    return ooxml.save_package(package, timestamp)
+    return ooxml.save_package(package, timestamp, blobs)
 
 
 _SPACE_AFTER_TABLE = 200
@@ -126,7 +139,7 @@ class _DocxBuilder:
     """One document: the reference, its styles, bookmarks, lists and footnotes."""
 
     def __init__(
-        self, reference: Reference, citations: Mapping[str, str], tokens: list[Token],
+        self, reference: Reference, citations: Mapping[str, str], tokens: Sequence[Token],
         short_citations: Mapping[str, str] | None = None,
     ) -> None:
         self.document = reference.document
@@ -143,6 +156,8 @@ class _DocxBuilder:
         self.bookmarks = ooxml.Bookmarks(_anchors(tokens), first_id)
         self._numbering: ooxml.Numbering | None = None
         self._footnotes: ooxml.Footnotes | None = None
+        self.inline_notes: set[int] = set()
+        """The Markdown footnotes being written (a note cannot nest: one inside is inline)."""
 
     @cached_property
     def quote_style(self) -> str:
@@ -152,21 +167,29 @@ class _DocxBuilder:
             return styles.paragraph("Block Text")
         return styles.paragraph("Quote")
 
-    def build(self) -> None:
-        body = self.document.element.body
-        sect_pr = body.find(w("sectPr"))
-        if sect_pr is not None:
-            body.remove(sect_pr)
+    def build(self) -> dict[str, bytes]:
+        """Write the body and the notes; returns the main part's XML by part name."""
         story = _Story(ooxml.Relations(self.document.part), self.styles.paragraph("Body Text"))
         _BlockWriter(self, story).render(self.body_tokens)
         if not story.out:
             story.out.append(ooxml.paragraph_open(ParagraphFormat(story.base_style)))
             story.out.append(ooxml.PARAGRAPH_CLOSE)
-        body.extend(ooxml.parse_fragment("".join(story.out)))
-        if sect_pr is not None:
-            body.append(sect_pr)
+        content = "".join(story.out).encode("utf-8")
+        story.out.clear()
         if self._footnotes is not None:
             self._footnotes.flush()
+        root = self.document.element
+        xml = ooxml.document_xml(root, content)
+        if xml is not None:
+            return {str(self.document.part.partname): xml}
+        body = root.body
+        sect_pr = body.find(w("sectPr"))
+        if sect_pr is not None:
+            body.remove(sect_pr)
+        body.extend(ooxml.parse_fragment(content.decode("utf-8")))
+        if sect_pr is not None:
+            body.append(sect_pr)
+        return {}
 
     @property
     def numbering(self) -> ooxml.Numbering:
@@ -176,7 +199,11 @@ class _DocxBuilder:
 
     def note_from_footnote(self, parser_id: int) -> int:
         """A Word footnote holding Markdown footnote ``parser_id``; returns its id."""
-        return self._new_note(self.notes.get(parser_id, []))
+        self.inline_notes.add(parser_id)
+        try:
+            return self._new_note(self.notes.get(parser_id, []))
+        finally:
+            self.inline_notes.discard(parser_id)
 
     def note_from_citation(self, items: tuple[CitationItem, ...], line: int | None) -> int:
         """A Word footnote holding the formatted references of one citation."""
@@ -233,7 +260,7 @@ class _Pending:
 
 
 class _BlockWriter:
-    """Block tokens into one story."""
+    """Block tokens into one story, each token type written by its rule in ``_BLOCK_RULES``."""
 
     def __init__(self, builder: _DocxBuilder, story: _Story) -> None:
         self.builder = builder
@@ -247,48 +274,16 @@ class _BlockWriter:
         self.pending = _Pending()
         self.in_paragraph = False
         self.open_bookmarks: list[int] = []
+        self.font_size: int | None = None
+        """The size of text in a compact table (half-points), else None."""
 
     def render(self, tokens: Sequence[Token]) -> None:
         index = 0
         count = len(tokens)
+        rules = _BLOCK_RULES
         while index < count:
-            token = tokens[index]
-            kind = token.type
-            if kind == "inline":
-                if self.in_paragraph:
-                    _InlineWriter(self).render(token.children or [])
-            elif kind == "paragraph_open":
-                self.paragraph(self._paragraph_style(), in_list=True)
-            elif kind in ("paragraph_close", "heading_close"):
-                self.close_paragraph()
-            elif kind == "heading_open":
-                self._heading(token)
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                self._open_list(token)
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                self.lists.pop()
-            elif kind == "list_item_open":
-                self.items.append(_Item(self.lists[-1]))
-            elif kind == "list_item_close":
-                item = self.items.pop()
-                if not item.numbered:
-                    self._number(item)
-            elif kind == "blockquote_open":
-                self.quote_depth += 1
-            elif kind == "blockquote_close":
-                self.quote_depth -= 1
-            elif kind == "div_open":
-                self._open_div(token)
-            elif kind == "div_close":
-                self.div_styles.pop()
-            elif kind == "table_open":
-                index = self._table(tokens, index)
-            elif kind in ("fence", "code_block"):
-                self._code(token.content)
-            elif kind == "hr":
-                self.paragraph(self.story.base_style, bottom_border=True)
-                self.close_paragraph()
-            index += 1
+            rule = rules.get(tokens[index].type)
+            index = rule(self, tokens, index) if rule is not None else index + 1
         self.close_paragraph()
         if self.pending.anchors or self.pending.page_break:
             self.paragraph(self.story.base_style)
@@ -303,6 +298,7 @@ class _BlockWriter:
         in_list: bool = False,
         align: str | None = None,
         bottom_border: bool = False,
+        contextual_spacing: bool = False,
     ) -> None:
         """Open a paragraph, with pending bookmarks and breaks and its place in a list."""
         self.close_paragraph()
@@ -324,6 +320,7 @@ class _BlockWriter:
             bottom_border=bottom_border,
             space_before=_SPACE_AFTER_TABLE if pending.space_before else None,
             indent_left=indent,
+            contextual_spacing=contextual_spacing,
             align=align,
         )
         out = self.out
@@ -359,9 +356,23 @@ class _BlockWriter:
             return self.builder.quote_style
         return self.story.base_style
 
-    # -- blocks
+    # -- the rules: each writes tokens[index] and returns the index of the next token
 
-    def _heading(self, token: Token) -> None:
+    def _inline(self, tokens: Sequence[Token], index: int) -> int:
+        if self.in_paragraph:
+            _InlineWriter(self).render(tokens[index].children or [])
+        return index + 1
+
+    def _paragraph_open(self, tokens: Sequence[Token], index: int) -> int:
+        self.paragraph(self._paragraph_style(), in_list=True)
+        return index + 1
+
+    def _paragraph_close(self, tokens: Sequence[Token], index: int) -> int:
+        self.close_paragraph()
+        return index + 1
+
+    def _heading(self, tokens: Sequence[Token], index: int) -> int:
+        token = tokens[index]
         self.pending.space_before = False
         if "id" in token.attrs:
             self.pending.anchors.append(str(token.attrs["id"]))
@@ -369,19 +380,36 @@ class _BlockWriter:
             self.pending.page_break = True
         if self.story.in_note:
             self.paragraph(self.story.base_style)
-            return
+            return index + 1
         level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
         self.paragraph(self.styles.paragraph(f"heading {min(max(level, 1), 6)}"), in_list=True)
+        return index + 1
 
-    def _open_div(self, token: Token) -> None:
+    def _open_div(self, tokens: Sequence[Token], index: int) -> int:
+        token = tokens[index]
         if "id" in token.attrs:
             self.pending.anchors.append(str(token.attrs["id"]))
         if "page-break" in _classes(token):
             self.pending.page_break = True
         custom = token.attrs.get("custom-style")
         self.div_styles.append(self.styles.paragraph(str(custom)) if custom else None)
+        return index + 1
 
-    def _open_list(self, token: Token) -> None:
+    def _close_div(self, tokens: Sequence[Token], index: int) -> int:
+        if self.div_styles:
+            self.div_styles.pop()
+        return index + 1
+
+    def _open_quote(self, tokens: Sequence[Token], index: int) -> int:
+        self.quote_depth += 1
+        return index + 1
+
+    def _close_quote(self, tokens: Sequence[Token], index: int) -> int:
+        self.quote_depth = max(0, self.quote_depth - 1)
+        return index + 1
+
+    def _open_list(self, tokens: Sequence[Token], index: int) -> int:
+        token = tokens[index]
         if self.items and not self.items[-1].numbered:
             self._number(self.items[-1])
         ordered = token.type == "ordered_list_open"
@@ -391,9 +419,28 @@ class _BlockWriter:
                 start = max(0, int(str(token.attrs.get("start", 1))))
             except ValueError:
                 start = 1
-        level = min(len(self.lists), 8)
+        # Word has nine list levels (0-8); deeper lists are written at the last one.
+        level = min(len(self.lists), _LAST_LIST_LEVEL)
         num_id = self.builder.numbering.new_list(ordered, level, start)
         self.lists.append(_ListLevel(num_id, level))
+        return index + 1
+
+    def _close_list(self, tokens: Sequence[Token], index: int) -> int:
+        if self.lists:
+            self.lists.pop()
+        return index + 1
+
+    def _open_item(self, tokens: Sequence[Token], index: int) -> int:
+        if self.lists:
+            self.items.append(_Item(self.lists[-1]))
+        return index + 1
+
+    def _close_item(self, tokens: Sequence[Token], index: int) -> int:
+        if self.items:
+            item = self.items.pop()
+            if not item.numbered:
+                self._number(item)
+        return index + 1
 
     def _number(self, item: _Item) -> None:
         """Give ``item`` its numbered first paragraph (an empty one when it has no text)."""
@@ -405,83 +452,179 @@ class _BlockWriter:
         finally:
             self.items.pop()
 
-    def _code(self, content: str) -> None:
-        self.paragraph(self.styles.paragraph("Source Code"))
-        for index, line in enumerate(content.rstrip("\n").split("\n")):
-            if index:
-                self.out.append(ooxml.line_break())
+    def _code(self, tokens: Sequence[Token], index: int) -> int:
+        """One paragraph per line, verbatim: a long block stays something a layout can page."""
+        style = self.styles.paragraph("Source Code")
+        for line in tokens[index].content.rstrip("\n").split("\n"):
+            self.paragraph(style, contextual_spacing=True)
             if line:
                 self.out.append(ooxml.run(line))
+            self.close_paragraph()
+        return index + 1
+
+    def _rule(self, tokens: Sequence[Token], index: int) -> int:
+        self.paragraph(self.story.base_style, bottom_border=True)
         self.close_paragraph()
+        return index + 1
 
     def _table(self, tokens: Sequence[Token], start: int) -> int:
-        rows: list[tuple[bool, list[tuple[str | None, Token | None]]]] = []
-        in_head = False
-        cell_align: str | None = None
-        cell_inline: Token | None = None
-        index = start + 1
-        while index < len(tokens):
-            token = tokens[index]
-            kind = token.type
-            if kind == "table_close":
-                break
-            if kind == "thead_open":
-                in_head = True
-            elif kind == "thead_close":
-                in_head = False
-            elif kind == "tr_open":
-                rows.append((in_head, []))
-            elif kind in ("th_open", "td_open"):
-                match = _ALIGN.search(str(token.attrs.get("style", "")))
-                cell_align = match.group(1) if match else None
-                cell_inline = None
-            elif kind == "inline":
-                cell_inline = token
-            elif kind in ("th_close", "td_close") and rows:
-                rows[-1][1].append((cell_align, cell_inline))
-            index += 1
+        rows, index = _table_rows(tokens, start)
         self.close_paragraph()
         self.pending.space_before = False
         columns = max((len(cells) for _, cells in rows), default=0)
         if columns == 0:
-            return index
-        widths = self._column_widths(rows, columns)
+            return index + 1
+        layout = _TableLayout.fit(rows, columns, self.builder.text_width)
         out = self.out
-        out.append(ooxml.table_open(self.styles.table("Table Grid"), widths))
+        out.append(
+            ooxml.table_open(self.styles.table("Table Grid"), layout.widths, layout.cell_margin)
+        )
         cell_style = (
             self.story.base_style if self.story.in_note else self.styles.paragraph("Normal")
         )
+        self.font_size = layout.font_size
         for header, cells in rows:
             out.append(ooxml.row_open(header))
             for column in range(columns):
                 align, inline = cells[column] if column < len(cells) else (None, None)
-                out.append(ooxml.cell_open(widths[column]))
+                out.append(ooxml.cell_open(layout.widths[column]))
                 self.paragraph(cell_style, align=align if align in ("right", "center") else None)
                 if inline is not None:
                     _InlineWriter(self).render(inline.children or [])
                 self.close_paragraph()
                 out.append(ooxml.CELL_CLOSE)
             out.append(ooxml.ROW_CLOSE)
+        self.font_size = None
         out.append(ooxml.TABLE_CLOSE)
         self.pending.space_before = True
-        return index
+        return index + 1
 
-    def _column_widths(
-        self, rows: list[tuple[bool, list[tuple[str | None, Token | None]]]], columns: int
-    ) -> list[int]:
-        """Widths (twips) in proportion to each column's text, within limits."""
-        weights = [4] * columns
-        for _, cells in rows:
-            for column, (_, inline) in enumerate(cells[:columns]):
-                if inline is not None:
-                    longest = max((len(word) for word in inline.content.split()), default=0)
-                    # the longest word must fit on one line, with the cell's margins
-                    weight = max(len(inline.content) // 3, longest * 8 // 5, 4)
-                    weights[column] = max(weights[column], min(weight, 40))
-        total = sum(weights)
-        widths = [self.builder.text_width * weight // total for weight in weights]
-        widths[-1] += self.builder.text_width - sum(widths)
-        return widths
+
+_BlockRule = Callable[[_BlockWriter, Sequence["Token"], int], int]
+_BLOCK_RULES: dict[str, _BlockRule] = {
+    "inline": _BlockWriter._inline,
+    "paragraph_open": _BlockWriter._paragraph_open,
+    "paragraph_close": _BlockWriter._paragraph_close,
+    "heading_open": _BlockWriter._heading,
+    "heading_close": _BlockWriter._paragraph_close,
+    "bullet_list_open": _BlockWriter._open_list,
+    "ordered_list_open": _BlockWriter._open_list,
+    "bullet_list_close": _BlockWriter._close_list,
+    "ordered_list_close": _BlockWriter._close_list,
+    "list_item_open": _BlockWriter._open_item,
+    "list_item_close": _BlockWriter._close_item,
+    "blockquote_open": _BlockWriter._open_quote,
+    "blockquote_close": _BlockWriter._close_quote,
+    "div_open": _BlockWriter._open_div,
+    "div_close": _BlockWriter._close_div,
+    "table_open": _BlockWriter._table,
+    "fence": _BlockWriter._code,
+    "code_block": _BlockWriter._code,
+    "hr": _BlockWriter._rule,
+}
+"""How each block token is written; a token type not listed is skipped."""
+_LAST_LIST_LEVEL = 8
+
+_Cell = tuple[str | None, "Token | None"]
+_Row = tuple[bool, list[_Cell]]
+
+
+def _table_rows(tokens: Sequence[Token], start: int) -> tuple[list[_Row], int]:
+    """The rows of the table opening at ``start`` (alignment and inline token of each cell),
+    and the index of its ``table_close``."""
+    rows: list[_Row] = []
+    in_head = False
+    cell_align: str | None = None
+    cell_inline: Token | None = None
+    index = start + 1
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "table_close":
+            break
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            rows.append((in_head, []))
+        elif kind in ("th_open", "td_open"):
+            match = _ALIGN.search(str(token.attrs.get("style", "")))
+            cell_align = match.group(1) if match else None
+            cell_inline = None
+        elif kind == "inline":
+            cell_inline = token
+        elif kind in ("th_close", "td_close") and rows:
+            rows[-1][1].append((cell_align, cell_inline))
+        index += 1
+    return rows, index
+
+
+_CELL_MARGIN = 108
+"""Left (and right) cell margin of the Table Grid style, in twips."""
+_COMPACT_MARGIN = 20
+_BODY_SIZE = 22
+_SMALLEST_SIZE = 10
+_CHAR_WIDTH = 11
+"""Twips of an average character per two half-points of font size (Calibri, Carlito)."""
+_CHARS_PER_COLUMN = 3
+
+
+@dataclass(frozen=True)
+class _TableLayout:
+    """Column widths (twips), and for a table too wide for the page, its compact form."""
+
+    widths: list[int]
+    cell_margin: int | None = None
+    font_size: int | None = None
+
+    @classmethod
+    def fit(cls, rows: list[_Row], columns: int, text_width: int) -> _TableLayout:
+        """Widths in proportion to each column's text, every column wider than its margins
+        plus a character. When the page cannot give every column that, cell margins and
+        font shrink until it can (down to 5 pt); past that the table runs into the margin."""
+        weights = _column_weights(rows, columns)
+        narrowest = 2 * _CELL_MARGIN + _BODY_SIZE * _CHAR_WIDTH // 2
+        if columns * narrowest <= text_width:
+            return cls(_share(weights, text_width, narrowest))
+        room = text_width // columns - 2 * _COMPACT_MARGIN
+        size = room * 2 // (_CHAR_WIDTH * _CHARS_PER_COLUMN)
+        size = max(_SMALLEST_SIZE, min(_BODY_SIZE - 4, size))
+        narrowest = 2 * _COMPACT_MARGIN + size * _CHAR_WIDTH // 2
+        total = max(text_width, columns * narrowest)
+        return cls(_share(weights, total, narrowest), _COMPACT_MARGIN, size)
+
+
+def _column_weights(rows: list[_Row], columns: int) -> list[int]:
+    weights = [4] * columns
+    for _, cells in rows:
+        for column, (_, inline) in enumerate(cells[:columns]):
+            if inline is not None:
+                longest = max((len(word) for word in inline.content.split()), default=0)
+                # the longest word must fit on one line, with the cell's margins
+                weight = max(len(inline.content) // 3, longest * 8 // 5, 4)
+                weights[column] = max(weights[column], min(weight, 40))
+    return weights
+
+
+def _share(weights: list[int], total: int, minimum: int) -> list[int]:
+    """``total`` twips shared in proportion to ``weights``, no share below ``minimum``."""
+    widths = [total * weight // sum(weights) for weight in weights]
+    short = [index for index, width in enumerate(widths) if width < minimum]
+    if short:
+        for index in short:
+            widths[index] = minimum
+        wide = [index for index in range(len(widths)) if widths[index] > minimum]
+        excess = sum(widths) - total
+        spare = sum(widths[index] - minimum for index in wide)
+        for index in wide:
+            if excess <= 0 or spare <= 0:
+                break
+            widths[index] -= min(
+                widths[index] - minimum, -(-excess * (widths[index] - minimum) // spare)
+            )
+    widths[-1] += total - sum(widths)
+    return widths
 
 
 _TOGGLES: dict[str, tuple[str, int]] = {
@@ -495,13 +638,15 @@ _TOGGLES: dict[str, tuple[str, int]] = {
 
 
 class _InlineWriter:
-    """Inline tokens into runs of the open paragraph; text is buffered while its format holds."""
+    """Inline tokens into runs of the open paragraph, each type written by ``_INLINE_RULES``;
+    text is buffered while its format holds."""
 
     def __init__(self, blocks: _BlockWriter) -> None:
         self.builder = blocks.builder
         self.styles = blocks.styles
         self.story = blocks.story
         self.out = blocks.out
+        self.font_size = blocks.font_size
         self.links: list[bool] = []
         self.spans: list[tuple[bool, int | None]] = []
         self.char_styles: list[str] = []
@@ -515,7 +660,9 @@ class _InlineWriter:
             style: str | None = self.styles.character("Hyperlink")
         else:
             style = self.char_styles[-1] if self.char_styles else None
-        return RunFormat(style, self.bold > 0, self.italic > 0, self.strike > 0)
+        return RunFormat(
+            style, self.bold > 0, self.italic > 0, self.strike > 0, self.font_size
+        )
 
     def text(self, text: str) -> None:
         fmt = self.format()
@@ -543,44 +690,40 @@ class _InlineWriter:
         self.links.clear()
 
     def token(self, token: Token) -> None:
-        kind = token.type
-        if kind == "text":
-            self.text(token.content)
-        elif kind == "softbreak":
-            self.text(" ")
-        elif kind == "hardbreak":
-            self.flush()
-            self.out.append(ooxml.line_break(self.format()))
-        elif kind in _TOGGLES:
-            self.flush()
-            name, step = _TOGGLES[kind]
-            setattr(self, name, max(0, getattr(self, name) + step))
-        elif kind == "code_inline":
-            self.flush()
-            fmt = self.format()
-            verbatim = self.styles.character("Verbatim Char")
-            code = RunFormat(verbatim, fmt.bold, fmt.italic, fmt.strike)
-            self.out.append(ooxml.run(token.content, code))
-        elif kind == "link_open":
-            self._open_link(str(token.attrs.get("href", "")))
-        elif kind == "link_close":
-            self.flush()
-            if self.links and self.links.pop():
-                self.out.append(ooxml.HYPERLINK_CLOSE)
-        elif kind == "span_open":
-            self._open_span(token)
-        elif kind == "span_close":
-            self._close_span()
-        elif kind == "image":
-            self.text(token.content)
-        elif kind == "footnote_ref":
-            self._note(int(token.meta["id"]), None, None)
-        elif kind == "citation":
-            self._note(None, tuple(token.meta["items"]), token.meta.get("line"))
+        rule = _INLINE_RULES.get(token.type)
+        if rule is not None:
+            rule(self, token)
         elif token.content:
             self.text(token.content)
 
-    def _open_link(self, href: str) -> None:
+    # -- the rules
+
+    def _text(self, token: Token) -> None:
+        self.text(token.content)
+
+    def _softbreak(self, token: Token) -> None:
+        self.text(" ")
+
+    def _hardbreak(self, token: Token) -> None:
+        self.flush()
+        self.out.append(ooxml.line_break(self.format()))
+
+    def _toggle(self, token: Token) -> None:
+        self.flush()
+        name, step = _TOGGLES[token.type]
+        setattr(self, name, max(0, getattr(self, name) + step))
+
+    def _code(self, token: Token) -> None:
+        self.flush()
+        self.out.append(ooxml.run(token.content, self._code_format()))
+
+    def _code_format(self) -> RunFormat:
+        fmt = self.format()
+        verbatim = self.styles.character("Verbatim Char")
+        return RunFormat(verbatim, fmt.bold, fmt.italic, fmt.strike, fmt.size)
+
+    def _open_link(self, token: Token) -> None:
+        href = str(token.attrs.get("href", ""))
         self.flush()
         opened: str | None = None
         if not any(self.links):
@@ -593,6 +736,11 @@ class _InlineWriter:
         self.links.append(opened is not None)
         if opened is not None:
             self.out.append(opened)
+
+    def _close_link(self, token: Token) -> None:
+        self.flush()
+        if self.links and self.links.pop():
+            self.out.append(ooxml.HYPERLINK_CLOSE)
 
     def _open_span(self, token: Token) -> None:
         self.flush()
@@ -607,7 +755,7 @@ class _InlineWriter:
                 self.out.append(started[1])
         self.spans.append((bool(custom), bookmark_id))
 
-    def _close_span(self) -> None:
+    def _close_span(self, token: Token) -> None:
         self.flush()
         if self.spans:
             styled, bookmark_id = self.spans.pop()
@@ -616,49 +764,87 @@ class _InlineWriter:
             if bookmark_id is not None:
                 self.out.append(ooxml.Bookmarks.end(bookmark_id))
 
-    def _note(
-        self,
-        parser_id: int | None,
-        items: tuple[CitationItem, ...] | None,
-        line: int | None,
-    ) -> None:
+    def _footnote(self, token: Token) -> None:
+        parser_id = int(token.meta["id"])
         self.flush()
         if self.story.in_note:
-            self._inline_note(parser_id, items, line)
+            self._inline_footnote(parser_id)
             return
-        if items is not None:
-            note_id = self.builder.note_from_citation(items, line)
-        else:
-            note_id = self.builder.note_from_footnote(parser_id or 0)
+        self._reference(self.builder.note_from_footnote(parser_id))
+
+    def _citation(self, token: Token) -> None:
+        items: tuple[CitationItem, ...] = tuple(token.meta["items"])
+        line: int | None = token.meta.get("line")
+        self.flush()
+        if self.story.in_note:
+            note = self.builder.citations.tokens(items, line)
+            self._in_parentheses(lambda: self.render_inline(note))
+            return
+        self._reference(self.builder.note_from_citation(items, line))
+
+    def _reference(self, note_id: int) -> None:
         style = self.styles.character("footnote reference")
         self.out.append(ooxml.footnote_reference(note_id, style))
 
-    def _inline_note(
-        self,
-        parser_id: int | None,
-        items: tuple[CitationItem, ...] | None,
-        line: int | None,
-    ) -> None:
-        """A note inside a note cannot be a footnote: its text goes in parentheses."""
-        if items is not None:
-            children = self.builder.citations.tokens(items, line)
-        else:
-            children = []
-            for token in self.builder.notes.get(parser_id or 0, []):
-                if token.type == "inline" and token.children:
-                    if children:
-                        children.append(_text_token(" "))
-                    children.extend(token.children)
+    # -- a note inside a note: Word cannot nest notes, so its text is written in parentheses
+
+    def render_inline(self, tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            self.token(token)
+
+    def _in_parentheses(self, write: Callable[[], None]) -> None:
         self.text("(" if self.ends_with_space else " (")
-        for child in children:
-            if child.type not in ("footnote_ref", "citation"):
-                self.token(child)
+        write()
         self.text(")")
 
+    def _inline_footnote(self, parser_id: int) -> None:
+        active = self.builder.inline_notes
+        if parser_id in active:
+            return  # a note referring to itself: its text is being written already
+        active.add(parser_id)
+        try:
+            self._in_parentheses(lambda: self._inline_blocks(self.builder.notes.get(parser_id, [])))
+        finally:
+            active.discard(parser_id)
 
-def _text_token(text: str) -> Token:
-    from markdown_it.token import Token
+    def _inline_blocks(self, blocks: Sequence[Token]) -> None:
+        """Every text of a note's blocks, a space between blocks and line breaks in code."""
+        first = True
+        for block in blocks:
+            if block.type == "inline":
+                children = block.children or []
+            elif block.type in ("fence", "code_block"):
+                children = []
+            else:
+                continue
+            if not first:
+                self.text(" ")
+            first = False
+            if children:
+                self.render_inline(children)
+                continue
+            for number, line in enumerate(block.content.rstrip("\n").split("\n")):
+                if number:
+                    self._hardbreak(block)
+                if line:
+                    self.flush()
+                    self.out.append(ooxml.run(line, self._code_format()))
+                    self.ends_with_space = line[-1].isspace()
 
-    token = Token("text", "", 0)
-    token.content = text
-    return token
+
+_InlineRule = Callable[[_InlineWriter, "Token"], None]
+_INLINE_RULES: dict[str, _InlineRule] = {
+    "text": _InlineWriter._text,
+    "softbreak": _InlineWriter._softbreak,
+    "hardbreak": _InlineWriter._hardbreak,
+    **dict.fromkeys(_TOGGLES, _InlineWriter._toggle),
+    "code_inline": _InlineWriter._code,
+    "link_open": _InlineWriter._open_link,
+    "link_close": _InlineWriter._close_link,
+    "span_open": _InlineWriter._open_span,
+    "span_close": _InlineWriter._close_span,
+    "image": _InlineWriter._text,
+    "footnote_ref": _InlineWriter._footnote,
+    "citation": _InlineWriter._citation,
+}
+"""How each inline token is written; any other token's content is written as text."""

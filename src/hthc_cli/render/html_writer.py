@@ -55,15 +55,24 @@ sup.note-ref a { text-decoration: none; }
 .page-break { break-before: page; }
 @media print { body { background: #fff; } main, section.notes { margin: 0; padding: 0; } }
 """
+_DRAFT_CSS = """
+.draft-mark { position: sticky; top: 0; z-index: 1; text-align: center; color: #c00000;
+  font-weight: bold; letter-spacing: .2em; background: #fff3f3; padding: .3em; }
+@media print { .draft-mark { position: fixed; top: 0; left: 0; right: 0; background: none; }
+  body { padding-top: 2em; } }
+"""
 
 
 def markdown_to_html(markdown: str, options: DocxOptions) -> str:
-    """Render pandoc-flavoured Markdown as a standalone HTML document (inline CSS)."""
+    """Render pandoc-flavoured Markdown as a standalone HTML document (see ``tokens_to_html``)."""
     return tokens_to_html(parse_markdown(markdown), options)
 
 
 def tokens_to_html(tokens: Sequence[Token], options: DocxOptions) -> str:
-    """Write a token stream (as `parse_markdown` gives it) as a standalone HTML document."""
+    """Write the parser's block token stream as a standalone HTML document (inline CSS).
+
+    A ``custom-style`` attribute becomes a class on the tokens given.
+    """
     _classes_from_custom_styles(tokens)
     body, notes = split_footnotes(tokens)
     renderer = _Renderer(options.citations, notes, options.short_citations)
@@ -78,7 +87,7 @@ def tokens_to_html(tokens: Sequence[Token], options: DocxOptions) -> str:
         f'<meta name="description" content="{escape(meta.subject)}">',
         f'<meta name="keywords" content="{escape(", ".join(meta.keywords))}">',
         f'<meta name="dcterms.date" content="{meta.date.isoformat()}">',
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{_DRAFT_CSS if options.draft_mark else ''}</style>",
     ]
     parts = [
         "<!DOCTYPE html>",
@@ -87,8 +96,11 @@ def tokens_to_html(tokens: Sequence[Token], options: DocxOptions) -> str:
         *head,
         "</head>",
         "<body>",
-        f"<main>\n{main}</main>",
     ]
+    if options.draft_mark:
+        # Sticky on screen; fixed in print, so every printed page shows it at its top.
+        parts.append(f'<div class="draft-mark">{escape(options.draft_mark)}</div>')
+    parts.append(f"<main>\n{main}</main>")
     if notes_html:
         parts.append(f'<section class="notes">\n<ol>\n{notes_html}</ol>\n</section>')
     parts += ["</body>", "</html>", ""]

@@ -13,7 +13,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -43,7 +43,7 @@ VAL = w("val")
 ID = w("id")
 TYPE = w("type")
 
-# Child order of two property containers, from the schema (CT_RPr, CT_Settings).
+# Child order of run properties, from the schema (CT_RPr); python-docx's class lacks w:lang.
 RPR_ORDER = (
     "rStyle",
     "rFonts",
@@ -85,105 +85,15 @@ RPR_ORDER = (
     "specVanish",
     "oMath",
 )
-SETTINGS_ORDER = (
-    "writeProtection",
-    "view",
-    "zoom",
-    "removePersonalInformation",
-    "removeDateAndTime",
-    "doNotDisplayPageBoundaries",
-    "displayBackgroundShape",
-    "printPostScriptOverText",
-    "printFractionalCharacterWidth",
-    "printFormsData",
-    "embedTrueTypeFonts",
-    "embedSystemFonts",
-    "saveSubsetFonts",
-    "saveFormsData",
-    "mirrorMargins",
-    "alignBordersAndEdges",
-    "bordersDoNotSurroundHeader",
-    "bordersDoNotSurroundFooter",
-    "gutterAtTop",
-    "hideSpellingErrors",
-    "hideGrammaticalErrors",
-    "activeWritingStyle",
-    "proofState",
-    "formsDesign",
-    "attachedTemplate",
-    "linkStyles",
-    "stylePaneFormatFilter",
-    "stylePaneSortMethod",
-    "documentType",
-    "mailMerge",
-    "revisionView",
-    "trackRevisions",
-    "doNotTrackMoves",
-    "doNotTrackFormatting",
-    "documentProtection",
-    "autoFormatOverride",
-    "styleLockTheme",
-    "styleLockQFSet",
-    "defaultTabStop",
-    "autoHyphenation",
-    "consecutiveHyphenLimit",
-    "hyphenationZone",
-    "doNotHyphenateCaps",
-    "showEnvelope",
-    "summaryLength",
-    "clickAndTypeStyle",
-    "defaultTableStyle",
-    "evenAndOddHeaders",
-    "bookFoldRevPrinting",
-    "bookFoldPrinting",
-    "bookFoldPrintingSheets",
-    "drawingGridHorizontalSpacing",
-    "drawingGridVerticalSpacing",
-    "displayHorizontalDrawingGridEvery",
-    "displayVerticalDrawingGridEvery",
-    "doNotUseMarginsForDrawingGridOrigin",
-    "drawingGridHorizontalOrigin",
-    "drawingGridVerticalOrigin",
-    "doNotShadeFormData",
-    "noPunctuationKerning",
-    "characterSpacingControl",
-    "printTwoOnOne",
-    "strictFirstAndLastChars",
-    "noLineBreaksAfter",
-    "noLineBreaksBefore",
-    "savePreviewPicture",
-    "doNotValidateAgainstSchema",
-    "saveInvalidXml",
-    "ignoreMixedContent",
-    "alwaysShowPlaceholderText",
-    "doNotDemarcateInvalidXml",
-    "saveXmlDataOnly",
-    "useXSLTWhenSaving",
-    "saveThroughXslt",
-    "showXMLTags",
-    "alwaysMergeEmptyNamespace",
-    "updateFields",
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
+# What follows ``w:footnotePr`` in CT_Settings; python-docx's settings class does not model it.
+AFTER_FOOTNOTE_PR = tuple(
+    f"w:{name}"
+    for name in (
+        "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+        "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+        "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
+        "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+    )
 )
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -267,6 +177,8 @@ class RunFormat:
     bold: bool = False
     italic: bool = False
     strike: bool = False
+    size: int | None = None
+    """Font size in half-points, when not the style's."""
 
 
 PLAIN = RunFormat()
@@ -284,6 +196,8 @@ def run_properties(fmt: RunFormat) -> str:
         parts.append("<w:i/><w:iCs/>")
     if fmt.strike:
         parts.append("<w:strike/>")
+    if fmt.size:
+        parts.append(f'<w:sz w:val="{fmt.size}"/><w:szCs w:val="{fmt.size}"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
 
@@ -310,6 +224,8 @@ class ParagraphFormat:
     bottom_border: bool = False
     space_before: int | None = None
     indent_left: int | None = None
+    contextual_spacing: bool = False
+    """No space between this paragraph and the next of the same style (lines of code)."""
     align: str | None = None
 
 
@@ -332,6 +248,8 @@ def paragraph_open(fmt: ParagraphFormat) -> str:
         parts.append(f'<w:spacing w:before="{fmt.space_before}"/>')
     if fmt.indent_left is not None:
         parts.append(f'<w:ind w:left="{fmt.indent_left}"/>')
+    if fmt.contextual_spacing:
+        parts.append("<w:contextualSpacing/>")
     if fmt.align:
         parts.append(f'<w:jc w:val="{fmt.align}"/>')
     return f"<w:p><w:pPr>{''.join(parts)}</w:pPr>" if parts else "<w:p>"
@@ -511,7 +429,10 @@ class Footnotes:
                 root.remove(note)
         if not root.findall(w("footnote")):
             _add_separators(root)
-            footnote_pr = child_in_order(settings, "footnotePr", SETTINGS_ORDER)
+            footnote_pr = settings.find(w("footnotePr"))
+            if footnote_pr is None:
+                footnote_pr = etree.Element(w("footnotePr"))
+                cast(Any, settings).insert_element_before(footnote_pr, *AFTER_FOOTNOTE_PR)
             if footnote_pr.find(w("footnote")) is None:
                 for note_id in ("-1", "0"):
                     sub(footnote_pr, w("footnote"), {ID: note_id})
@@ -559,6 +480,19 @@ def footnote_mark(style_id: str) -> str:
     return (
         f'<w:r><w:rPr><w:rStyle w:val="{xml_text(style_id)}"/></w:rPr><w:footnoteRef/></w:r>'
         '<w:r><w:t xml:space="preserve"> </w:t></w:r>'
+    )
+
+
+# -- headers --------------------------------------------------------------------------------
+
+
+def draft_mark(style_id: str, text: str) -> str:
+    """A header paragraph showing ``text`` as a draft marking: centred, bold, red, spaced."""
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{xml_text(style_id)}"/><w:jc w:val="center"/></w:pPr>'
+        '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="C00000"/><w:spacing w:val="40"/>'
+        '<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+        f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p>'
     )
 
 
@@ -614,12 +548,13 @@ class Numbering:
         if abstract_id is None:
             abstract_id = self._add_abstract(ordered)
             self._abstract[ordered] = abstract_id
+        from docx.oxml.numbering import CT_Num
+
         num_id = self._next_num
         self._next_num += 1
-        num = etree.Element(w("num"), {w("numId"): str(num_id)})
-        sub(num, w("abstractNumId"), {VAL: str(abstract_id)})
-        override = sub(num, w("lvlOverride"), {w("ilvl"): str(level)})
-        sub(override, w("startOverride"), {VAL: str(start)})
+        num: Any = cast(Any, CT_Num).new(num_id, abstract_id)
+        num.add_lvlOverride(ilvl=level).add_startOverride(start)
+        # CT_Numbering.add_num would rescan every w:num for the next id: quadratic in lists.
         if self._cleanup is not None:
             self._cleanup.addprevious(num)
         else:
@@ -663,12 +598,23 @@ class Numbering:
 # -- tables ----------------------------------------------------------------------------------
 
 
-def table_open(style_id: str, widths: Sequence[int]) -> str:
-    """A full-width ``w:tbl`` with its properties and a grid of ``widths`` (twips)."""
+def table_open(style_id: str, widths: Sequence[int], cell_margin: int | None = None) -> str:
+    """A full-width ``w:tbl`` with its properties and a grid of ``widths`` (twips).
+
+    ``cell_margin`` (twips, left and right) replaces the style's margins; the table is then
+    exactly as wide as its grid, laid out fixed.
+    """
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    if cell_margin is None:
+        size = '<w:tblW w:w="5000" w:type="pct"/>'
+    else:
+        size = (
+            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="{cell_margin}" w:type="dxa"/>'
+            f'<w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
+        )
     return (
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="{xml_text(style_id)}"/>'
-        '<w:tblW w:w="5000" w:type="pct"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{xml_text(style_id)}"/>{size}'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
@@ -688,6 +634,10 @@ def cell_open(width: int) -> str:
 # -- package ---------------------------------------------------------------------------------
 
 
+_CORE_TEXT_LIMIT = 255
+"""python-docx refuses longer core properties; Word shows them in one line anyway."""
+
+
 def set_core_properties(
     package: Any,
     *,
@@ -701,33 +651,28 @@ def set_core_properties(
     """Replace the core properties; created and modified are ``when``, never the clock."""
     from docx.opc.constants import RELATIONSHIP_TYPE
 
-    _ = package.core_properties
+    properties = package.core_properties
+    # The template's own values (lastPrinted, category, …) go.
     element = package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES).element
     for child in list(element):
         element.remove(child)
-    ns = {
-        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-        "dc": "http://purl.org/dc/elements/1.1/",
-        "dcterms": "http://purl.org/dc/terms/",
-        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
-    }
-    stamp = f"{when.isoformat()}T00:00:00Z"
-    values = (
-        ("dc", "title", title),
-        ("dc", "subject", subject),
-        ("dc", "creator", author),
-        ("cp", "keywords", ", ".join(keywords)),
-        ("dc", "language", language),
-        ("cp", "lastModifiedBy", author),
-        ("cp", "revision", "1"),
-        ("dcterms", "created", stamp),
-        ("dcterms", "modified", stamp),
-    )
-    for prefix, name, value in values:
-        child = etree.SubElement(element, f"{{{ns[prefix]}}}{name}")
-        child.text = clean_text(value)
-        if prefix == "dcterms":
-            child.set(f"{{{ns['xsi']}}}type", "dcterms:W3CDTF")
+    stamp = datetime(when.year, when.month, when.day)
+    properties.title = _core_text(title)
+    properties.subject = _core_text(subject)
+    properties.author = _core_text(author)
+    properties.keywords = _core_text(", ".join(keywords))
+    properties.language = _core_text(language)
+    properties.last_modified_by = _core_text(author)
+    properties.revision = 1
+    properties.created = stamp
+    properties.modified = stamp
+
+
+def _core_text(value: str) -> str:
+    value = clean_text(value)
+    if len(value) <= _CORE_TEXT_LIMIT:
+        return value
+    return value[: _CORE_TEXT_LIMIT - 1] + "\u2026"
 
 
 def drop_relationships(source: Any, reltypes: Iterable[str]) -> None:
@@ -793,15 +738,50 @@ def _content_types(parts: Sequence[Any]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def save_package(package: Any, timestamp: tuple[int, int, int, int, int, int]) -> bytes:
-    """The package as .docx bytes: fixed entry order and times, so equal input gives equal bytes."""
+_BODY_MARK = "hthcBodyContent"
+
+
+def document_xml(root: etree._Element, content: bytes) -> bytes | None:
+    """The main part's XML with ``content`` (UTF-8 XML text) at the start of its body.
+
+    Parsing a large body and moving it into the document costs time quadratic in the size of
+    a table (lxml re-homes every node), so the text is spliced into the serialised part.
+    None when the part does not bind ``w:`` and ``r:`` as ``content`` uses them.
+    """
+    body = root.find(w("body"))
+    nsmap = root.nsmap
+    if body is None or nsmap.get("w") != W_NS or nsmap.get("r") != R_NS:
+        return None
+    mark = etree.Element(w(_BODY_MARK))
+    body.insert(0, mark)
+    try:
+        xml = etree.tostring(root, encoding="UTF-8", standalone=True)
+    finally:
+        body.remove(mark)
+    head, found, tail = xml.partition(f"<w:{_BODY_MARK}/>".encode())
+    if not found or _BODY_MARK.encode() in tail:
+        return None
+    return b"".join((head, content, tail))
+
+
+def save_package(
+    package: Any,
+    timestamp: tuple[int, int, int, int, int, int],
+    blobs: Mapping[str, bytes] | None = None,
+) -> bytes:
+    """The package as .docx bytes: fixed entry order and times, so equal input gives equal bytes.
+
+    ``blobs`` gives the content of parts by part name, in place of their own.
+    """
+    blobs = blobs or {}
     parts = sorted(_iter_parts(package), key=lambda part: str(part.partname))
     entries: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", _content_types(parts)),
         ("_rels/.rels", _as_bytes(package.rels.xml)),
     ]
     for part in parts:
-        blob = _APP_XML if part.partname == "/docProps/app.xml" else part.blob
+        name = str(part.partname)
+        blob = _APP_XML if name == "/docProps/app.xml" else blobs.get(name) or part.blob
         entries.append((part.partname.membername, blob))
         if len(part.rels):
             entries.append((part.partname.rels_uri.membername, _as_bytes(part.rels.xml)))

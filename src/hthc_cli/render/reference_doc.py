@@ -564,6 +564,26 @@ def _add_footer(document: Any, styles: StyleSheet, page_label: str) -> None:
     root.extend(ooxml.parse_fragment(xml))
 
 
+def add_draft_mark(reference: Reference, mark: str) -> None:
+    """Show ``mark`` at the top of every page header, adding a header where there is none."""
+    document = reference.document
+    style_id = reference.styles.paragraph("header")
+    for section in document.sections:
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+        for header in headers:
+            created = header.is_linked_to_previous
+            header.is_linked_to_previous = False
+            root = header.part.element
+            if created:
+                for child in list(root):
+                    root.remove(child)
+            root.insert(0, ooxml.parse_fragment(ooxml.draft_mark(style_id, mark))[0])
+
+
 def _text_width(sect_pr: etree._Element | None) -> int:
     if sect_pr is None:
         return _DEFAULT_TEXT_WIDTH
