@@ -17,3 +17,14 @@ class WorkspaceNotFound(UsageError):
 
 class RenderError(HthcError):
     """A response could not be rendered (exit 1)."""
+
+
+class TemplateError(RenderError):
+    """A template could not be rendered; `path` and `line` say where, when it is known."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        super().__init__(where + message)
+        self.message = message
+        self.path = path
+        self.line = line
