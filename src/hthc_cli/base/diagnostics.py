@@ -173,7 +173,8 @@ CODES: dict[str, Code] = _codes(
          "the whole response), a footnote with no text, a [[ link ]] with spaces, a code "
          "block or ::: block that is never closed (it runs to the end of the text), a table "
          "row with more cells than its header (they are dropped), a table too wide for a "
-         "page, a list nested deeper than Word's 9 levels (printed at the ninth).",
+         "page, a list nested deeper than Word's 9 levels (printed at the ninth), a footnote "
+         "inside a footnote (printed in parentheses inside the outer note).",
          "Follow the hint: use **bold** for a lead-in, write the footnote's text as "
          "'[^1]: …', remove the HTML, write [[ID]] without spaces, close the block, match "
          "the table's cells to its header, nest less deeply."),
@@ -181,10 +182,8 @@ CODES: dict[str, Code] = _codes(
          "A text stops at ' #': YAML reads the rest of the line as a comment and drops it.",
          "Put the text in quotes, or write it as a block (|), to keep the '#'."),
     Code("HTHC310", "markdown-not-printable", E,
-         "Markdown that a Word document cannot hold: a footnote inside a footnote, or lists "
-         "and quotes nested so deep that the text cannot be read whole.",
-         "Write the inner footnote's text into the footnote that refers to it; nest less "
-         "deeply."),
+         "Lists and quotes nested so deep that the text cannot be read whole.",
+         "Nest less deeply."),
     Code("HTHC311", "title-on-several-lines", W,
          "A title, name or other one-line text holds a line break; it is printed as one line.",
          "Write it on one line (a YAML block '|' keeps line breaks; a plain or quoted value "

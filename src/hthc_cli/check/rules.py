@@ -366,8 +366,8 @@ _PITFALLS: dict[str, tuple[str, str]] = {
     "deep-list": ("this list is nested {count} levels deep; Word has 9 list levels, so the "
                   "deeper items are printed at the ninth",
                   "nest lists at most 9 levels deep"),
-    "nested-note": ("a footnote inside a footnote cannot be printed: Word has no notes in "
-                    "notes",
+    "nested-note": ("a footnote inside a footnote is printed in parentheses inside the outer "
+                    "note: Word has no notes in notes",
                     "write the text of [^{target}] into the footnote that refers to it"),
     "too-deep": ("this text nests lists or quotes more than {count} levels deep, which "
                  "cannot be printed",

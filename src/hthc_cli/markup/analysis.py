@@ -57,8 +57,8 @@ class Analysis:
     Kinds of link: ``wikilink`` (``[[ID]]``), ``wikilink-text`` (the same inside another
     link's text: the title alone) and ``anchor`` (``[text](#ID)``); of pitfall:
     ``html``, ``heading``, ``note-without-text``, ``spaced-link``, ``unclosed-code``,
-    ``unclosed-div``, ``extra-cells``, ``wide-table``, ``deep-list`` (warnings) and
-    ``nested-note``, ``too-deep`` (errors: the document cannot hold them).
+    ``unclosed-div``, ``extra-cells``, ``wide-table``, ``deep-list``, ``nested-note``
+    (warnings) and ``too-deep`` (an error: the parser cannot read the text whole).
     """
 
     links: list[Finding] = field(default_factory=list)
@@ -67,7 +67,7 @@ class Analysis:
     pitfalls: list[Finding] = field(default_factory=list)
 
 
-ERRORS = frozenset({"nested-note", "too-deep"})
+ERRORS = frozenset({"too-deep"})
 
 
 @lru_cache(maxsize=4096)
