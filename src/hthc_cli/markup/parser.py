@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.errors import RenderError
 
@@ -191,7 +191,29 @@ def _parser() -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.at("link", _located_link)
+    md.helpers = _Helpers(md.helpers)  # type: ignore[assignment]
     return md
+
+
+class _Helpers:
+    """markdown-it's helpers, with a link label that gives up at once when no ']' follows.
+
+    Every '[' asks for the label that starts there (links, spans, citations), and the
+    search runs to the end of the text when nothing closes it: without this, a text of
+    many '[' takes time in the square of its length.
+    """
+
+    def __init__(self, helpers: Any) -> None:
+        self.parseLinkDestination = helpers.parseLinkDestination
+        self.parseLinkTitle = helpers.parseLinkTitle
+        self._parse_label = helpers.parseLinkLabel
+
+    def parseLinkLabel(
+        self, state: StateInline, start: int, disableNested: bool = False
+    ) -> int:
+        if _next_char(state, "]", start) >= state.posMax:
+            return -1
+        return int(self._parse_label(state, start, disableNested))
 
 
 def _located_link(state: StateInline, silent: bool) -> bool:
@@ -398,20 +420,21 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _next_at(state: StateInline, start: int) -> int:
-    """Where the next '@' is, remembered per inline text so that scanning stays linear."""
-    cached = state.env.get("_hthc_at")
+def _next_char(state: StateInline, char: str, start: int) -> int:
+    """Where `char` next stands, remembered per inline text so that scanning stays linear."""
+    key = "_hthc_next" + char
+    cached = state.env.get(key)
     if cached is not None and cached[0] is state.src and cached[1] <= start <= cached[2]:
         return int(cached[2])
-    found = state.src.find("@", start)
+    found = state.src.find(char, start)
     found = len(state.src) if found < 0 else found
-    state.env["_hthc_at"] = (state.src, start, found)
+    state.env[key] = (state.src, start, found)
     return found
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     start = state.pos
-    if state.src[start] != "[" or _next_at(state, start) >= state.posMax:
+    if state.src[start] != "[" or _next_char(state, "@", start) >= state.posMax:
         return False
     label_end = state.md.helpers.parseLinkLabel(state, start, False)
     if label_end < 0:
