@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hthc_cli.base.diagnostics import Diagnostic, Severity
 from hthc_cli.check.rules import RULES, CheckOptions
-from hthc_cli.workspace.loader import load_workspace, only_files
+from hthc_cli.workspace.loader import Loaded, load_workspace, only_files
 from hthc_cli.workspace.model import Workspace
 
 
@@ -28,11 +28,18 @@ class CheckResult:
 
 
 def check_workspace(
-    root: Path, options: CheckOptions | None = None, only: Sequence[Path] = ()
+    root: Path, options: CheckOptions | None = None, only: Sequence[Path] = (),
+    loaded: Loaded | None = None,
 ) -> CheckResult:
-    """Every problem of the workspace at `root`; with `only`, those located in those files."""
+    """Every problem of the workspace at `root`; with `only`, those located in those files.
+
+    `loaded` is the workspace already read from `root`, when the caller has read it.
+    """
+    from hthc_cli.markup.analysis import forget
+
     options = options or CheckOptions()
-    loaded = load_workspace(root)
+    loaded = loaded or load_workspace(root)
+    forget()
     diagnostics = loaded.diagnostics
     for rule in RULES:
         diagnostics.extend(rule(loaded.workspace, options))

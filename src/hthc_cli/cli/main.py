@@ -93,6 +93,7 @@ WorkspaceOption = Annotated[
 # in one place: a reporter class, a render format, a table format.
 if TYPE_CHECKING:
     from hthc_cli.render.pipeline import Job
+    from hthc_cli.workspace.loader import Loaded
     from hthc_cli.workspace.model import Workspace
 
     CheckFormat: TypeAlias = str
@@ -274,14 +275,27 @@ def render(
 
     Every document is made before any is written: if one fails, no file is changed.
     """
-    from hthc_cli.check.checker import blocking_errors, check_workspace
-    from hthc_cli.check.reporters import TextReporter
+    from hthc_cli.markup.parser import shared_parses
     from hthc_cli.render import pipeline
-    from hthc_cli.workspace.loader import find_workspace
+    from hthc_cli.workspace.loader import find_workspace, load_workspace
 
     fmt = pipeline.output_format(format, output)
     root = find_workspace(explicit=workspace)
-    result = check_workspace(root)
+    loaded = load_workspace(root)
+    # The texts check reads are the texts render prints: parse each once.
+    with shared_parses(pipeline.texts_in(loaded.workspace, lang).__contains__):
+        _render(loaded, root, response_id, lang, fmt, output, output_dir, reference_doc)
+
+
+def _render(
+    loaded: Loaded, root: Path, response_id: str | None, lang: str, fmt: str,
+    output: Path | None, output_dir: Path | None, reference_doc: Path | None,
+) -> None:
+    from hthc_cli.check.checker import blocking_errors, check_workspace
+    from hthc_cli.check.reporters import TextReporter
+    from hthc_cli.render import pipeline
+
+    result = check_workspace(root, loaded=loaded)
     ws = result.workspace
     blocked = blocking_errors(result, response_id)
     if blocked is not None:

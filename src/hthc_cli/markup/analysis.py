@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from hthc_cli.markup.parser import MAX_NESTING, parse_markdown
+from hthc_cli.markup.parser import MAX_NESTING, parse_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -70,14 +70,20 @@ class Analysis:
 ERRORS = frozenset({"too-deep"})
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)
 def analyse(text: str) -> Analysis:
-    """Everything check needs to know about one Markdown text."""
+    """Everything check needs to know about one Markdown text (read once per text: each
+    rule that asks again gets the same answer; `forget` empties the memory)."""
     result = Analysis()
     if not _TRIGGERS.search(text):
         return result
-    _Walker(text, result).walk(parse_markdown(text))
+    _Walker(text, result).walk(parse_text(text))
     return result
+
+
+def forget() -> None:
+    """Drop every remembered analysis (a check of another workspace is about to start)."""
+    analyse.cache_clear()
 
 
 class _Walker:

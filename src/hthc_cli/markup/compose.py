@@ -8,11 +8,12 @@ it, and nothing of the template is read as part of a text.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from hthc_cli.markup.parser import parse_markdown, split_footnotes
+from hthc_cli.markup.parser import parse_markdown, parse_text, split_footnotes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -100,42 +101,48 @@ class _Composer:
     # -- a text ---------------------------------------------------------------------
 
     def text_tokens(self, index: int) -> list[Token]:
-        """One text's body tokens; its notes join the document's under new ids."""
-        body, notes = split_footnotes(parse_markdown(self.slots.texts[index]))
+        """One text's body tokens; its notes join the document's under new ids.
+
+        The parsed tokens may be shared with check's reading of the text, so they are not
+        changed: an inline token whose children change is replaced by a copy.
+        """
+        body, notes = split_footnotes(parse_text(self.slots.texts[index]))
         ids = {old: self.next_note + n for n, old in enumerate(sorted(notes))}
         self.next_note += len(ids)
-        for tokens in (body, *notes.values()):
-            _renumber(tokens, ids)
         for old in sorted(notes):
-            self.notes.append((ids[old], self.links(notes[old])))
-        return self.links(body)
+            self.notes.append((ids[old], self.fresh(notes[old], ids)))
+        return self.fresh(body, ids)
 
-    def links(self, tokens: list[Token]) -> list[Token]:
-        for token in tokens:
-            if token.children:
-                token.children = self.inline_links(token.children)
-        return tokens
+    def fresh(self, tokens: list[Token], ids: dict[int, int]) -> list[Token]:
+        return [self.fresh_inline(t, ids) if t.children else t for t in tokens]
 
-    def inline_links(self, children: list[Token]) -> list[Token]:
+    def fresh_inline(self, token: Token, ids: dict[int, int]) -> Token:
+        copied = copy.copy(token)
+        copied.children = self.inline_links(token.children or [], ids)
+        return copied
+
+    def inline_links(self, children: list[Token], ids: dict[int, int]) -> list[Token]:
+        """Children with ``[[ID]]`` resolved and note ids renumbered; changed ones are new."""
         out: list[Token] = []
         drop_close = 0
         for child in children:
             target = child.meta.get("wikilink") if child.meta else None
             if child.type == "link_open" and target:
-                linkable = self.resolve(str(target))[1]
-                if not linkable:
+                if not self.resolve(str(target))[1]:
                     drop_close += 1
                     continue
                 out.append(child)
             elif child.type == "link_close" and child.markup == "wikilink" and drop_close:
                 drop_close -= 1
             elif target and child.type in ("text", "wikilink_text"):
-                child.type = "text"
-                child.content = self.resolve(str(target))[0]
-                out.append(child)
+                out.append(_text(self.resolve(str(target))[0]))
+            elif child.type == "footnote_ref" and child.meta.get("id") in ids:
+                renumbered = copy.copy(child)
+                renumbered.meta = {**child.meta, "id": ids[child.meta["id"]]}
+                out.append(renumbered)
+            elif child.children:
+                out.append(self.fresh_inline(child, ids))
             else:
-                if child.children:
-                    child.children = self.inline_links(child.children)
                 out.append(child)
         return out
 
@@ -222,14 +229,6 @@ class _Composer:
             if int(m.group(1)) < len(self.slots.texts) else m.group(),
             content,
         )
-
-
-def _renumber(tokens: Sequence[Token], ids: dict[int, int]) -> None:
-    for token in tokens:
-        if token.type == "footnote_ref" and token.meta.get("id") in ids:
-            token.meta["id"] = ids[token.meta["id"]]
-        if token.children:
-            _renumber(token.children, ids)
 
 
 def _flatten(blocks: Sequence[Token]) -> list[Token]:

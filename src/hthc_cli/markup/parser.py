@@ -10,10 +10,11 @@ internal links written ``[[ID]]``. Raw HTML is never passed through: it stays te
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hthc_cli.base.errors import RenderError
 
@@ -60,6 +61,38 @@ def parse_markdown(text: str) -> list[Token]:
     ``citation`` tokens whose ``meta["items"]`` is a tuple of :class:`CitationItem`.
     """
     return _parser().parse(text, {})
+
+
+class _Shared:
+    """Parses kept for a later reader: check parses a text, render reuses its tokens."""
+
+    keep: ClassVar[Callable[[str], bool] | None] = None
+    tokens: ClassVar[dict[str, list[Token]]] = {}
+
+
+@contextmanager
+def shared_parses(keep: Callable[[str], bool]) -> Iterator[None]:
+    """Within the block, `parse_text` keeps the tokens of each text that `keep` accepts.
+
+    Kept tokens are shared: readers must not change them.
+    """
+    _Shared.keep, _Shared.tokens = keep, {}
+    try:
+        yield
+    finally:
+        _Shared.keep, _Shared.tokens = None, {}
+
+
+def parse_text(text: str) -> list[Token]:
+    """One workspace text's tokens; shared (and so read-only) inside `shared_parses`."""
+    if _Shared.keep is None:
+        return parse_markdown(text)
+    found = _Shared.tokens.get(text)
+    if found is None:
+        found = parse_markdown(text)
+        if _Shared.keep(text):
+            _Shared.tokens[text] = found
+    return found
 
 
 def parse_inline(text: str) -> list[Token]:

@@ -50,8 +50,14 @@ class _Resolver:
         return one_line(self.text(text, what))
 
     def markdown(self, text: Text | None, what: str) -> str:
-        """A Markdown text, as the placeholder of its own parse."""
-        return self.slots.add(self.text(text, what))
+        """A Markdown text, as the placeholder of its own parse (of the text as check read it)."""
+        if text is None:
+            return ""
+        value = text.get(self.language)
+        if value is None:
+            self.missing.append((text.node.loc, what))
+            return ""
+        return self.slots.add(value)
 
     def link(self, item_id: str) -> tuple[str, bool]:
         """What ``[[ID]]`` shows (the item's title), and whether it links to the item."""

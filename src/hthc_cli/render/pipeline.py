@@ -204,6 +204,15 @@ def draft_note(ws: Workspace, response: Response) -> str | None:
     )
 
 
+def texts_in(ws: Workspace, language: str) -> set[str]:
+    """The Markdown texts a render in `language` ('all': every language) may print."""
+    wanted = set(ws.languages) if language == "all" else {language}
+    return {
+        str(scalar.value) for text, markdown in ws.texts if markdown
+        for lang, scalar in text.scalars() if lang is None or lang in wanted
+    }
+
+
 def prepare(ws: Workspace, response: Response, language: str) -> tuple[str, DocumentContext]:
     """The template's output (texts as placeholders) and the context it was rendered with."""
     from hthc_cli.render.context import document_context
