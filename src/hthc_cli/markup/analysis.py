@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from hthc_cli.markup.parser import MAX_NESTING, parse_text
@@ -70,7 +70,7 @@ class Analysis:
 ERRORS = frozenset({"too-deep"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyse(text: str) -> Analysis:
     """Everything check needs to know about one Markdown text (read once per text: each
     rule that asks again gets the same answer; `forget` empties the memory)."""
