@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hthc_cli.base.diagnostics import Diagnostic, Severity
+from hthc_cli.base.memory import collector_paused
 from hthc_cli.check.rules import RULES, CheckOptions
 from hthc_cli.workspace.loader import Loaded, load_workspace, only_files
 from hthc_cli.workspace.model import Workspace
@@ -41,8 +42,9 @@ def check_workspace(
     loaded = loaded or load_workspace(root)
     forget()
     diagnostics = loaded.diagnostics
-    for rule in RULES:
-        diagnostics.extend(rule(loaded.workspace, options))
+    with collector_paused():
+        for rule in RULES:
+            diagnostics.extend(rule(loaded.workspace, options))
     if only:
         diagnostics = only_files(diagnostics, only)
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -293,6 +293,7 @@ def _render(
 ) -> None:
     from hthc_cli.check.checker import blocking_errors, check_workspace
     from hthc_cli.check.reporters import TextReporter
+    from hthc_cli.markup.analysis import forget as forget_analyses
     from hthc_cli.render import pipeline
 
     result = check_workspace(root, loaded=loaded)
@@ -304,6 +305,9 @@ def _render(
                           "above first (hthc check shows them too)")
     if reference_doc is not None and not reference_doc.is_file():
         raise UsageError(f"--reference-doc {reference_doc}: no such file")
+    # What only check needed (the files' text, each text's findings) goes before rendering.
+    ws.release_sources()
+    forget_analyses()
     planned = pipeline.plan(ws, response_id, lang, fmt, output, output_dir)
     if planned.skipped_note:
         sys.stderr.write(f"hthc: {planned.skipped_note}\n")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from hthc_cli.markup.parser import MAX_NESTING, parse_text
+from hthc_cli.markup.parser import MAX_NESTING, compact_tokens, is_kept, parse_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -77,7 +77,10 @@ def analyse(text: str) -> Analysis:
     result = Analysis()
     if not _TRIGGERS.search(text):
         return result
-    _Walker(text, result).walk(parse_text(text))
+    tokens = parse_text(text)
+    _Walker(text, result).walk(tokens)
+    if is_kept(text):
+        compact_tokens(tokens)  # its lines are read: what render keeps may be smaller
     return result
 
 

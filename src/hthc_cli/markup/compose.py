@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from hthc_cli.markup.parser import parse_markdown, parse_text, split_footnotes
+from hthc_cli.markup.parser import compact_tokens, parse_markdown, parse_text, split_footnotes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -79,7 +79,7 @@ class _Composer:
         self.next_note = 0
 
     def compose(self, skeleton: str) -> list[Token]:
-        body, notes = split_footnotes(parse_markdown(skeleton))
+        body, notes = split_footnotes(compact_tokens(parse_markdown(skeleton)))
         self.next_note = max(notes, default=-1) + 1
         self.notes = [(key, self.expand(value)) for key, value in sorted(notes.items())]
         out = self.expand(body)
@@ -106,7 +106,8 @@ class _Composer:
         The parsed tokens may be shared with check's reading of the text, so they are not
         changed: an inline token whose children change is replaced by a copy.
         """
-        body, notes = split_footnotes(parse_text(self.slots.texts[index]))
+        text = self.slots.texts[index]
+        body, notes = split_footnotes(compact_tokens(parse_text(text, last_reader=True)))
         ids = {old: self.next_note + n for n, old in enumerate(sorted(notes))}
         self.next_note += len(ids)
         for old in sorted(notes):
@@ -117,8 +118,14 @@ class _Composer:
         return [self.fresh_inline(t, ids) if t.children else t for t in tokens]
 
     def fresh_inline(self, token: Token, ids: dict[int, int]) -> Token:
+        """The token itself when nothing in it changes, else a copy with new children."""
+        children = token.children or []
+        changed = self.inline_links(children, ids)
+        if len(changed) == len(children) and all(a is b for a, b in zip(changed, children,
+                                                                        strict=True)):
+            return token
         copied = copy.copy(token)
-        copied.children = self.inline_links(token.children or [], ids)
+        copied.children = changed
         return copied
 
     def inline_links(self, children: list[Token], ids: dict[int, int]) -> list[Token]:

@@ -83,16 +83,59 @@ def shared_parses(keep: Callable[[str], bool]) -> Iterator[None]:
         _Shared.keep, _Shared.tokens = None, {}
 
 
-def parse_text(text: str) -> list[Token]:
-    """One workspace text's tokens; shared (and so read-only) inside `shared_parses`."""
+def parse_text(text: str, last_reader: bool = False) -> list[Token]:
+    """One workspace text's tokens; shared (and so read-only) inside `shared_parses`.
+
+    The `last_reader` takes kept tokens out of the store, so that they live no longer
+    than that reader holds them.
+    """
     if _Shared.keep is None:
         return parse_markdown(text)
+    if last_reader:
+        return _Shared.tokens.pop(text, None) or parse_markdown(text)
     found = _Shared.tokens.get(text)
     if found is None:
         found = parse_markdown(text)
         if _Shared.keep(text):
             _Shared.tokens[text] = found
     return found
+
+
+class _Empty(dict[Any, Any]):
+    """One empty dict for every token without attributes or meta: it refuses to be filled."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a composed token's attributes and meta are read-only")
+
+    __setitem__ = _refuse
+    update = _refuse
+    setdefault = _refuse
+
+
+_EMPTY = _Empty()
+
+
+def compact_tokens(tokens: list[Token]) -> list[Token]:
+    """Tokens made smaller once read for their lines: writers need neither source lines nor
+    empty dicts.
+
+    A large document holds hundreds of thousands of tokens, and these took a third of their
+    memory. Idempotent, so a text's shared tokens may be compacted again.
+    """
+    for token in tokens:
+        token.map = None
+        if not token.attrs:
+            token.attrs = _EMPTY
+        if not token.meta:
+            token.meta = _EMPTY
+        if token.children:
+            compact_tokens(token.children)
+    return tokens
+
+
+def is_kept(text: str) -> bool:
+    """Whether a text's tokens are kept for a later reader (see `shared_parses`)."""
+    return text in _Shared.tokens
 
 
 def parse_inline(text: str) -> list[Token]:

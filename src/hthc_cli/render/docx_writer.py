@@ -6,7 +6,6 @@ style is resolved by name once, so the work grows linearly with the length of th
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hthc_cli.base.memory import collector_paused
 from hthc_cli.markup.parser import (
     CitationFormatter,
     CitationItem,
@@ -78,15 +78,8 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
     if options.draft_mark:
         add_draft_mark(reference, options.draft_mark)
     builder = _DocxBuilder(reference, options.citations, tokens, options.short_citations)
-    # Writing allocates many short-lived objects and no reference cycles: the cyclic
-    # collector's passes over the (large) token stream would only cost time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         blobs = builder.build()
-    finally:
-        if collecting:
-            gc.enable()
     package = reference.document.part.package
     ooxml.set_core_properties(
         package,
@@ -124,6 +117,40 @@ def _classes(token: Token) -> list[str]:
     return str(token.attrs.get("class", "")).split()
 
 
+class _Out(list[str]):
+    """XML fragments as they are written; every few thousand become one UTF-8 chunk.
+
+    A long document writes millions of small strings: as separate objects they took more
+    memory than their text, and joined and encoded at the end they were held three times.
+    """
+
+    _CHUNK = 4096
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[bytes] = []
+
+    def append(self, fragment: str) -> None:
+        super().append(fragment)
+        if len(self) >= self._CHUNK:
+            self.chunks.append("".join(self).encode("utf-8"))
+            super().clear()
+
+    def __bool__(self) -> bool:
+        return bool(self.chunks) or len(self) > 0
+
+    def encoded(self) -> list[bytes]:
+        """Everything written, as UTF-8 chunks; the fragments are let go."""
+        if len(self):
+            self.chunks.append("".join(self).encode("utf-8"))
+            super().clear()
+        chunks, self.chunks = self.chunks, []
+        return chunks
+
+    def text(self) -> str:
+        return b"".join(self.encoded()).decode("utf-8")
+
+
 @dataclass
 class _Story:
     """Where blocks go: the body, or one footnote."""
@@ -132,7 +159,21 @@ class _Story:
     base_style: str
     in_note: bool = False
     needs_note_mark: bool = False
-    out: list[str] = field(default_factory=list)
+    out: list[str] = field(default_factory=_Out)
+
+
+def _chunks(out: list[str]) -> list[bytes]:
+    return out.encoded() if isinstance(out, _Out) else ["".join(out).encode("utf-8")]
+
+
+def _text(out: list[str]) -> str:
+    return out.text() if isinstance(out, _Out) else "".join(out)
+
+
+def _written() -> list[Token]:
+    from markdown_it.token import Token
+
+    return [Token("hthc_written", "", 0)]
 
 
 class _DocxBuilder:
@@ -147,13 +188,18 @@ class _DocxBuilder:
         self.text_width = reference.text_width
         self.citations = CitationFormatter(citations, short_citations)
         self.body_tokens, self.notes = split_footnotes(tokens)
+        if isinstance(tokens, list):
+            anchors = _anchors(tokens)
+            tokens.clear()  # the body is freed as it is written (see _BlockWriter.render)
+        else:
+            anchors = _anchors(tokens)
         headers_and_footers = [
             rel.target_part.element
             for rel in self.document.part.rels.values()
             if rel.reltype in _HEADER_FOOTER and not rel.is_external
         ]
         first_id = ooxml.max_bookmark_id(headers_and_footers) + 1
-        self.bookmarks = ooxml.Bookmarks(_anchors(tokens), first_id)
+        self.bookmarks = ooxml.Bookmarks(anchors, first_id)
         self._numbering: ooxml.Numbering | None = None
         self._footnotes: ooxml.Footnotes | None = None
         self.inline_notes: set[int] = set()
@@ -167,15 +213,15 @@ class _DocxBuilder:
             return styles.paragraph("Block Text")
         return styles.paragraph("Quote")
 
-    def build(self) -> dict[str, bytes]:
+    def build(self) -> dict[str, list[bytes]]:
         """Write the body and the notes; returns the main part's XML by part name."""
         story = _Story(ooxml.Relations(self.document.part), self.styles.paragraph("Body Text"))
-        _BlockWriter(self, story).render(self.body_tokens)
+        body, self.body_tokens = self.body_tokens, []
+        _BlockWriter(self, story).render(body, release=True)
         if not story.out:
             story.out.append(ooxml.paragraph_open(ParagraphFormat(story.base_style)))
             story.out.append(ooxml.PARAGRAPH_CLOSE)
-        content = "".join(story.out).encode("utf-8")
-        story.out.clear()
+        content = _chunks(story.out)
         if self._footnotes is not None:
             self._footnotes.flush()
         root = self.document.element
@@ -186,7 +232,7 @@ class _DocxBuilder:
         sect_pr = body.find(w("sectPr"))
         if sect_pr is not None:
             body.remove(sect_pr)
-        body.extend(ooxml.parse_fragment(content.decode("utf-8")))
+        body.extend(ooxml.parse_fragment(b"".join(content).decode("utf-8")))
         if sect_pr is not None:
             body.append(sect_pr)
         return {}
@@ -226,7 +272,7 @@ class _DocxBuilder:
         if story.needs_note_mark:
             writer.paragraph()
             writer.close_paragraph()
-        self._footnotes.add(note_id, "".join(story.out))
+        self._footnotes.add(note_id, _text(story.out))
         return note_id
 
 
@@ -277,13 +323,20 @@ class _BlockWriter:
         self.font_size: int | None = None
         """The size of text in a compact table (half-points), else None."""
 
-    def render(self, tokens: Sequence[Token]) -> None:
+    def render(self, tokens: Sequence[Token], release: bool = False) -> None:
+        """Write blocks; with `release` (a list the writer owns), each block's tokens are
+        let go once written, so a long document never holds all its tokens and all its XML.
+        """
         index = 0
         count = len(tokens)
         rules = _BLOCK_RULES
+        written = _written() if release and isinstance(tokens, list) else None
         while index < count:
             rule = rules.get(tokens[index].type)
-            index = rule(self, tokens, index) if rule is not None else index + 1
+            after = rule(self, tokens, index) if rule is not None else index + 1
+            if written is not None:
+                tokens[index:after] = written * (after - index)  # type: ignore[index]
+            index = after
         self.close_paragraph()
         if self.pending.anchors or self.pending.page_break:
             self.paragraph(self.story.base_style)

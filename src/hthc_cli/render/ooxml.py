@@ -741,12 +741,13 @@ def _content_types(parts: Sequence[Any]) -> bytes:
 _BODY_MARK = "hthcBodyContent"
 
 
-def document_xml(root: etree._Element, content: bytes) -> bytes | None:
-    """The main part's XML with ``content`` (UTF-8 XML text) at the start of its body.
+def document_xml(root: etree._Element, content: list[bytes]) -> list[bytes] | None:
+    """The main part's XML, as chunks, with ``content`` (UTF-8 XML) at the start of its body.
 
     Parsing a large body and moving it into the document costs time quadratic in the size of
-    a table (lxml re-homes every node), so the text is spliced into the serialised part.
-    None when the part does not bind ``w:`` and ``r:`` as ``content`` uses them.
+    a table (lxml re-homes every node), so the text is spliced into the serialised part; it
+    stays in chunks, so that a long body is never copied whole. None when the part does not
+    bind ``w:`` and ``r:`` as ``content`` uses them.
     """
     body = root.find(w("body"))
     nsmap = root.nsmap
@@ -761,38 +762,42 @@ def document_xml(root: etree._Element, content: bytes) -> bytes | None:
     head, found, tail = xml.partition(f"<w:{_BODY_MARK}/>".encode())
     if not found or _BODY_MARK.encode() in tail:
         return None
-    return b"".join((head, content, tail))
+    return [head, *content, tail]
 
 
 def save_package(
     package: Any,
     timestamp: tuple[int, int, int, int, int, int],
-    blobs: Mapping[str, bytes] | None = None,
+    blobs: Mapping[str, list[bytes]] | None = None,
 ) -> bytes:
     """The package as .docx bytes: fixed entry order and times, so equal input gives equal bytes.
 
-    ``blobs`` gives the content of parts by part name, in place of their own.
+    ``blobs`` gives the content of parts by part name, in place of their own, as chunks that
+    are compressed one after the other (a long body is never joined into one string).
     """
     blobs = blobs or {}
     parts = sorted(_iter_parts(package), key=lambda part: str(part.partname))
-    entries: list[tuple[str, bytes]] = [
-        ("[Content_Types].xml", _content_types(parts)),
-        ("_rels/.rels", _as_bytes(package.rels.xml)),
+    entries: list[tuple[str, list[bytes]]] = [
+        ("[Content_Types].xml", [_content_types(parts)]),
+        ("_rels/.rels", [_as_bytes(package.rels.xml)]),
     ]
     for part in parts:
         name = str(part.partname)
-        blob = _APP_XML if name == "/docProps/app.xml" else blobs.get(name) or part.blob
+        blob = [_APP_XML] if name == "/docProps/app.xml" else blobs.get(name) or [part.blob]
         entries.append((part.partname.membername, blob))
         if len(part.rels):
-            entries.append((part.partname.rels_uri.membername, _as_bytes(part.rels.xml)))
+            entries.append((part.partname.rels_uri.membername, [_as_bytes(part.rels.xml)]))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
+    with zipfile.ZipFile(buffer, "w", compresslevel=6) as archive:
+        for name, chunks in entries:
             info = zipfile.ZipInfo(name, date_time=timestamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            archive.writestr(info, data, compresslevel=6)
+            with archive.open(info, "w") as member:
+                for index, chunk in enumerate(chunks):
+                    member.write(chunk)
+                    chunks[index] = b""  # written: let it go
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from hthc_cli.base.errors import RenderError, UsageError
 from hthc_cli.base.labels import BCP47, LABELS
+from hthc_cli.base.memory import collector_paused
 from hthc_cli.workspace.model import Position, Response, Workspace
 
 if TYPE_CHECKING:
@@ -337,7 +338,8 @@ def render_all(
     """Every job's document, in memory, so that a failure in one leaves every file as it was."""
     documents = []
     for job in jobs:
-        documents.append((job, render_bytes(ws, job, fmt, reference_doc)))
+        with collector_paused():
+            documents.append((job, render_bytes(ws, job, fmt, reference_doc)))
         if done is not None:
             done(job)
     return documents

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hthc_cli.base.diagnostics import Diagnostic, Location
 from hthc_cli.base.errors import UsageError, WorkspaceNotFound
+from hthc_cli.base.memory import collector_paused
 from hthc_cli.workspace.model import (
     Organisation,
     Position,
@@ -122,16 +123,11 @@ def load_workspace(root: Path) -> Loaded:
     """Read every file of the workspace at `root`; never raises for bad content."""
     # Loading allocates a great many small objects and no reference cycles; the cyclic
     # collector's passes over them made load time grow faster than the workspace.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         loaded = _load(root)
         # What was loaded lives as long as the command: keep later collections off it.
         gc.freeze()
         return loaded
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _load(root: Path) -> Loaded:

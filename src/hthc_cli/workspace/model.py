@@ -218,6 +218,13 @@ class Workspace:
     def default_language(self) -> str:
         return self.languages[0]
 
+    def release_sources(self) -> None:
+        """Let go of the files' text and YAML trees, kept to locate diagnostics: a render
+        that has checked needs only the model, and a large workspace's sources are tens of
+        megabytes."""
+        for source in self.files.values():
+            source.release()
+
     def item(self, item_id: str) -> Recommendation | Position | None:
         return self.recommendations.get(item_id) or self.positions.get(item_id)
 

@@ -156,6 +156,10 @@ class SourceFile:
     """Items were merged into others (a list item's '- ' is missing): some ids are lost."""
     _lines: LineIndex | None = field(default=None, repr=False)
 
+    def release(self) -> None:
+        """Drop the text and the tree; `locate` then gives the file's first line."""
+        self.text, self.root, self._lines = "", None, None
+
     def locate(self, offset: int) -> Location:
         if self._lines is None:  # only a file with something to report needs it
             self._lines = LineIndex(self.text)
