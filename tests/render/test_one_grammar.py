@@ -198,13 +198,17 @@ def test_a_title_with_a_line_break_is_one_heading(ws: Path) -> None:
     assert "være åben" not in headings
 
 
-def test_accessed_and_cvr_reach_the_document(ws: Path) -> None:
+def test_every_field_of_the_format_reaches_the_document(ws: Path) -> None:
     edit(ws, "references.yaml", "    url: https://example.org/bedre-digital-sundhed",
          "    url: https://example.org/bedre-digital-sundhed\n    accessed: 2024-08-01")
     edit(ws, "hthc.yaml", "  website: https://example.org", "  website: https://example.org\n"
-         "  cvr: \"12345678\"")
+         "  cvr: \"12345678\"\n  email: post@example.org\n  phone: \"+45 70 10 20 30\"")
     docx = render(ws)
-    assert any("CVR-nr. 12345678" in text for text in texts(docx)[:3])
+    letterhead = texts(docx)[0]
+    assert "CVR-nr. 12345678" in letterhead
+    assert "post@example.org" in letterhead and "Telefon +45 70 10 20 30" in letterhead
+    assert any("Udgivet af: Sundhedsstrukturkommissionen, 11. juni 2024" in text
+               for text in texts(docx)[:4])
     notes = texts(docx, "word/footnotes.xml")
     assert any("Besøgt 1. august 2024." in text for text in notes)
     english = render(ws, language="en")
