@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,21 +31,27 @@ class CheckResult:
 
 def check_workspace(
     root: Path, options: CheckOptions | None = None, only: Sequence[Path] = (),
-    loaded: Loaded | None = None,
+    loaded: Loaded | None = None, remember: bool = False,
 ) -> CheckResult:
     """Every problem of the workspace at `root`; with `only`, those located in those files.
 
-    `loaded` is the workspace already read from `root`, when the caller has read it.
+    `loaded` is the workspace already read from `root`, when the caller has read it. With
+    `remember`, what was found in each Markdown text is kept in the user's cache folder for
+    the next run (see `hthc_cli.markup.store`).
     """
-    from hthc_cli.markup.analysis import forget
+    from hthc_cli.markup.analysis import forget, remembering
+    from hthc_cli.markup.store import open_store
 
     options = options or CheckOptions()
     loaded = loaded or load_workspace(root)
     forget()
     diagnostics = loaded.diagnostics
-    with collector_paused():
+    store = open_store(root) if remember else None
+    with collector_paused(), remembering(store) if store is not None else nullcontext():
         for rule in RULES:
             diagnostics.extend(rule(loaded.workspace, options))
+    if store is not None:
+        store.save()
     if only:
         diagnostics = only_files(diagnostics, only)
     diagnostics.sort(key=Diagnostic.sort_key)

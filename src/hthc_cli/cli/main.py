@@ -166,7 +166,7 @@ def check(
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         raise UsageError(f"no such file: {missing[0]}")
-    result = check_workspace(root, CheckOptions(release=release), only=paths or ())
+    result = check_workspace(root, CheckOptions(release=release), only=paths or (), remember=True)
     reporter = REPORTERS[format](color=_use_color(color, sys.stdout))
     sys.stdout.write(reporter.report(result))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -296,7 +296,7 @@ def _render(
     from hthc_cli.markup.analysis import forget as forget_analyses
     from hthc_cli.render import pipeline
 
-    result = check_workspace(root, loaded=loaded)
+    result = check_workspace(root, loaded=loaded, remember=True)
     ws = result.workspace
     blocked = blocking_errors(result, response_id)
     if blocked is not None:

@@ -7,11 +7,13 @@ Every finding carries its offset in the text, which check turns into a file:line
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from hthc_cli.markup.parser import MAX_NESTING, compact_tokens, is_kept, parse_text
 
@@ -70,17 +72,51 @@ class Analysis:
 ERRORS = frozenset({"too-deep"})
 
 
+class Store(Protocol):
+    """Analyses kept between runs, by the SHA-1 of their text (see `hthc_cli.markup.store`)."""
+
+    def get(self, key: bytes) -> Analysis | None: ...
+
+    def put(self, key: bytes, analysis: Analysis) -> None: ...
+
+
+class _Current:
+    store: ClassVar[Store | None] = None
+
+
+@contextmanager
+def remembering(store: Store) -> Iterator[None]:
+    """Within the block, `analyse` looks a text up in `store` first and adds what it reads."""
+    _Current.store = store
+    try:
+        yield
+    finally:
+        _Current.store = None
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).digest()
+
+
 @cache
 def analyse(text: str) -> Analysis:
     """Everything check needs to know about one Markdown text (read once per text: each
     rule that asks again gets the same answer; `forget` empties the memory)."""
-    result = Analysis()
     if not _TRIGGERS.search(text):
-        return result
+        return Analysis()
+    store = _Current.store
+    key = text_key(text) if store is not None else b""
+    if store is not None:
+        stored = store.get(key)
+        if stored is not None:
+            return stored
+    result = Analysis()
     tokens = parse_text(text)
     _Walker(text, result).walk(tokens)
     if is_kept(text):
         compact_tokens(tokens)  # its lines are read: what render keeps may be smaller
+    if store is not None:
+        store.put(key, result)
     return result
 
 
