@@ -402,7 +402,7 @@ def markdown_pitfalls(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             for found in analyse(value).pitfalls:
                 message, hint = _PITFALLS[found.kind]
                 values = {
-                    "target": found.target, "count": found.count or MAX_NESTING,
+                    "target": found.target, "count": found.number or MAX_NESTING,
                     "snippet": value[found.offset : found.offset + found.length],
                 }
                 yield Diagnostic.make(

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from hthc_cli.markup.parser import MAX_NESTING, compact_tokens, is_kept, parse_text
 
@@ -27,29 +27,38 @@ WIDE_TABLE_COLUMNS = 10
 """More columns than this do not fit a portrait page legibly."""
 
 _CONTAINER = r"(?:>|[-+*][ \t]|\d{1,9}[.)][ \t])"
-_TRIGGERS = re.compile(
-    r"[\[<|`~#{]|:::"  # links, notes, citations, HTML, tables, code, headings, attributes
-    r"|^(?: {8}| *\t)"  # deep indentation: nested lists, code
+_TRIGGER_CHARS = re.compile(r"[\[<|`~#{]|:::")
+"""Links, notes, citations, HTML, tables, code, headings, attributes, fenced divs."""
+_TRIGGER_LINES = re.compile(
+    r"^(?: {8}| *\t)"  # deep indentation: nested lists, code
     r"|^ {0,3}(?:=+|-+)[ \t]*$"  # a setext heading's underline
     rf"|^ {{0,7}}{_CONTAINER}[ \t]*{_CONTAINER}",  # containers nested on one line
     re.MULTILINE,
 )
-"""A text without any of these holds nothing this module reports (it skips the parse)."""
+"""A text with none of these holds nothing this module reports (it skips the parse)."""
+
+
+def _may_hold_findings(text: str) -> bool:
+    return bool(_TRIGGER_CHARS.search(text) or _TRIGGER_LINES.search(text))
+
 
 _HTML = re.compile(r"<(!--|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$))")
 _NOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _SPACED_LINK = re.compile(r"\[\[(?:\s+[^\[\]]*|[^\[\]]*\s+)\]\]")
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing found in a text, at `offset` (characters into the text) for `length`."""
+class Finding(NamedTuple):
+    """One thing found in a text, at `offset` (characters into the text) for `length`.
+
+    A tuple: a large workspace makes tens of thousands, many of them from the store.
+    """
 
     kind: str
     offset: int
     length: int
     target: str = ""
-    count: int = 0
+    number: int = 0
+    """A count the message names: columns, levels, cells."""
 
 
 @dataclass(slots=True)
@@ -102,7 +111,7 @@ def text_key(text: str) -> bytes:
 def analyse(text: str) -> Analysis:
     """Everything check needs to know about one Markdown text (read once per text: each
     rule that asks again gets the same answer; `forget` empties the memory)."""
-    if not _TRIGGERS.search(text):
+    if not _may_hold_findings(text):
         return Analysis()
     store = _Current.store
     key = text_key(text) if store is not None else b""
@@ -317,7 +326,7 @@ class _Walker:
     def pitfall(
         self, kind: str, offset: int, length: int, target: str = "", count: int = 0
     ) -> None:
-        self.result.pitfalls.append(Finding(kind, offset, length, target, count))
+        self.result.pitfalls.append(Finding(kind, offset, length, target, number=count))
 
 
 def _cells(split: object, line: str) -> list[str]:

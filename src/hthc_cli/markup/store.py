@@ -5,8 +5,8 @@ Reading every Markdown text with the dialect's parser is most of the time `hthc 
 on a large workspace, and most texts are the same from one run (one commit, one pre-commit
 hook) to the next. The findings of each text are stored by the text's SHA-1 in one file per
 workspace in the user's cache folder (never in the workspace): `$HTHC_CACHE_DIR`, else
-`$XDG_CACHE_HOME/hthc`, else `~/.cache/hthc`. The file names the version of hthc, of
-markdown-it-py and of its plugins and a digest of the markup module's own source, so any
+`$XDG_CACHE_HOME/hthc`, else `~/.cache/hthc`. The file names the version of hthc and a
+digest of the markup module's source and of markdown-it-py's and its plugins', so any
 change to the grammar starts afresh. `HTHC_CACHE_DIR=off` turns the store off. A store that
 cannot be read or written is ignored: the texts are read as if it were empty.
 """
@@ -93,24 +93,26 @@ def _store_path(workspace_root: Path) -> Path | None:
 
 @cache
 def _grammar() -> str:
-    """Which grammar the findings were made with: versions and the markup module's source."""
-    from importlib.metadata import PackageNotFoundError, version
+    """Which grammar the findings were made with: hthc's version, the markup module's source,
+    and markdown-it-py's and its plugins' (their `__init__`, which names their version, read
+    without importing them)."""
+    from importlib.util import find_spec
+
+    from hthc_cli import __version__
 
     digest = hashlib.sha1(usedforsecurity=False)
     for module in ("parser.py", "analysis.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
-    versions = []
-    for package in ("hthc", "markdown-it-py", "mdit-py-plugins"):
-        try:
-            versions.append(version(package))
-        except PackageNotFoundError:
-            versions.append("?")
-    return " ".join(versions) + " " + digest.hexdigest()
+    for package in ("markdown_it", "mdit_py_plugins"):
+        spec = find_spec(package)
+        if spec is not None and spec.origin:
+            digest.update(Path(spec.origin).read_bytes())
+    return f"{__version__} {digest.hexdigest()}"
 
 
 def _pack(analysis: Analysis) -> Any:
     def findings(found: list[Finding]) -> tuple[Any, ...]:
-        return tuple((f.kind, f.offset, f.length, f.target, f.count) for f in found)
+        return tuple(tuple(f) for f in found)
 
     return (findings(analysis.links), findings(analysis.citations),
             tuple(sorted(analysis.anchors)), findings(analysis.pitfalls))
@@ -118,7 +120,8 @@ def _pack(analysis: Analysis) -> Any:
 
 def _unpack(packed: Any) -> Analysis:
     links, citations, anchors, pitfalls = packed
+    make = Finding._make
     return Analysis(
-        [Finding(*f) for f in links], [Finding(*f) for f in citations], set(anchors),
-        [Finding(*f) for f in pitfalls],
+        [make(f) for f in links], [make(f) for f in citations], set(anchors),
+        [make(f) for f in pitfalls],
     )
