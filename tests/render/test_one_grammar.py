@@ -220,3 +220,14 @@ def test_markdown_output_writes_each_text_in_place(ws: Path) -> None:
     md = render(ws, "md").decode("utf-8")
     assert "Første afsnit med [En national strategi](#P-1)[^t" in md
     assert "[[" not in md
+
+
+def test_markdown_output_closes_what_a_text_leaves_open(ws: Path) -> None:
+    from hthc_cli.markup.parser import parse_markdown
+
+    set_argument(ws, "Før koden:\n\n~~~~\nkode uden slutning")
+    tokens = parse_markdown(render(ws, "md").decode("utf-8"))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert "Afslutning" in headings  # what follows the text is still the document
+    (code,) = [t for t in tokens if t.type == "fence"]
+    assert code.content == "kode uden slutning\n"

@@ -300,14 +300,25 @@ def expand_markdown(skeleton: str, slots: Slots, resolve: LinkResolver) -> str:
                 lines = [escape_markdown(line) for line in slots.texts[index].split("\n")]
                 pieces.append(("\\\n" + prefix).join(lines))
                 continue
-            text = _own_labels(_links_written(slots.texts[index], resolve).strip("\n"), index)
-            lines = text.split("\n")
+            original = slots.texts[index]
+            text = _own_labels(_links_written(original, resolve).strip("\n"), index)
+            lines = text.split("\n") + _closers(original)
             pieces.append("\n".join([lines[0], *[
                 (prefix + rest) if rest.strip() else prefix.rstrip() for rest in lines[1:]
             ]]))
         pieces.append(line[position:])
         out.append("".join(pieces))
     return "\n".join(out)
+
+
+def _closers(text: str) -> list[str]:
+    """Lines that close what a text leaves open (a code block, a ::: block), innermost first,
+    so that in one Markdown file it still ends where it ends."""
+    from hthc_cli.markup.analysis import analyse
+
+    kinds = ("unclosed-code", "unclosed-div")
+    found = sorted((f for f in analyse(text).pitfalls if f.kind in kinds), key=lambda f: -f.offset)
+    return [text[f.offset : f.offset + f.length] for f in found]
 
 
 _LIST_MARKER = re.compile(r"([-+*]|\d{1,9}[.)])( +)")
