@@ -172,3 +172,67 @@ def test_the_workflow_init_writes_uses_the_action_and_the_action_names_its_input
     hook_ids = {hook["id"] for repo in pre_commit["repos"] for hook in repo["hooks"]}
     shipped = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
     assert hook_ids <= {hook["id"] for hook in shipped}
+
+
+def test_new_appends_to_a_named_file_leaving_the_rest_byte_identical(
+    workspace: Path, hthc: Hthc
+) -> None:
+    path = workspace / "positions/general.yaml"
+    before = path.read_bytes()
+    out = hthc("new", "position", "HTHC-NEW", "--file", "positions/general.yaml",
+               cwd=workspace)
+    assert (out.exit_code, out.stderr) == (0, "")
+    after = path.read_bytes()
+    assert after.startswith(before)
+    added = after[len(before):].decode("utf-8")
+    line = before.count(b"\n") + 2  # after the blank line that separates items there
+    assert out.stdout == f"added position HTHC-NEW at positions/general.yaml:{line}\n"
+    assert added.splitlines()[:4] == ["", "  - id: HTHC-NEW", "    title:",
+                                      "      da: Positionens titel (erstat med en kort titel)"]
+    check = hthc("check", cwd=workspace)
+    assert (f"positions/general.yaml:{line + 5}:16: error HTHC207 position 'HTHC-NEW' "
+            "addresses no recommendation [addresses-empty]") in check.stdout
+
+
+def test_new_makes_a_file_in_the_right_folder_for_each_kind(tmp_path: Path, hthc: Hthc) -> None:
+    assert hthc("init", "--name", "Danske Patienter", "--languages", "da", cwd=tmp_path
+                ).exit_code == 0
+    made = [hthc("new", "recommendation", "LOV-2025-1", cwd=tmp_path),
+            hthc("new", "position", "DP-LOV", cwd=tmp_path),
+            hthc("new", "response", "DP-SVAR", cwd=tmp_path),
+            hthc("new", "reference", "ny-rapport", cwd=tmp_path)]
+    assert [(out.exit_code, out.stdout) for out in made] == [
+        (0, "added recommendation LOV-2025-1 at recommendations/lov-2025-1.yaml:9\n"),
+        (0, "added position DP-LOV at positions/dp-lov.yaml:3\n"),
+        (0, "added response DP-SVAR at responses/dp-svar.yaml:2\n"),
+        (0, "added reference ny-rapport at references.yaml:9\n"),
+    ]
+    source = yaml.safe_load((tmp_path / "recommendations/lov-2025-1.yaml").read_text("utf-8"))
+    assert source["source"]["id"] == "LOV-2025"
+    assert source["recommendations"][0]["title"] == "En kort titel på anbefalingen (erstat)"
+    check = hthc("check", cwd=tmp_path)
+    errors = [line for line in check.stdout.splitlines() if " error " in line]
+    assert errors == ["positions/dp-lov.yaml:6:16: error HTHC207 position 'DP-LOV' addresses "
+                      "no recommendation [addresses-empty]"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["position", "HTHC-SCOPE"],
+     "the id 'HTHC-SCOPE' is already used by a position: choose another"),
+    (["reference", "dagens-medicin-2024"],
+     "the key 'dagens-medicin-2024' is already used by a reference: choose another"),
+    (["position", "2024 DIGI"],
+     "'2024 DIGI' is not a valid id: ids start with a letter and hold only letters, digits, "
+     "'-', '_' and '.'"),
+    (["response", "X", "--file", "responses/x.yaml"],
+     "a response is a file of its own: leave out --file"),
+    (["position", "HTHC-X", "--file", "positions/nope.yaml"],
+     "no such file: positions/nope.yaml (leave out --file to make a new file)"),
+])
+def test_new_refuses_with_exit_2_and_changes_nothing(
+    workspace: Path, hthc: Hthc, args: list[str], message: str
+) -> None:
+    before = {path: path.read_bytes() for path in workspace.rglob("*.yaml")}
+    out = hthc("new", *args, cwd=workspace)
+    assert (out.exit_code, out.stdout, out.stderr) == (2, "", f"hthc: {message}\n")
+    assert {path: path.read_bytes() for path in workspace.rglob("*.yaml")} == before

@@ -384,6 +384,32 @@ def init(
     sys.stdout.write(f"Next: {where}hthc check && hthc render\n")
 
 
+class NewKind(enum.StrEnum):
+    position = "position"
+    recommendation = "recommendation"
+    response = "response"
+    reference = "reference"
+
+
+@app.command()
+def new(
+    kind: Annotated[NewKind, typer.Argument(help="What to add.")],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Its id (a reference's key).")],
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", dir_okay=False,
+                     help="Add it at the end of this file's list (default: a new file)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add a skeleton position, recommendation, response or reference, and say where."""
+    from hthc_cli.workspace.loader import find_workspace
+    from hthc_cli.workspace.scaffold import add_item
+
+    added = add_item(find_workspace(explicit=workspace), kind.value, item_id, file)
+    sys.stdout.write(f"added {kind.value} {item_id} at {_shown(added.path)}:{added.line}\n")
+
+
 def run() -> None:
     """Entry point of the `hthc` script and of `python -m hthc_cli`."""
     app(prog_name="hthc")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -291,12 +292,8 @@ def _recommendations_yaml(source_id: str, rec_id: str, options: InitOptions) -> 
         _modeline("recommendations")
         + "#\n# The document under consultation (the source) and its recommendations: one\n"
         "# file per document. Replace the example texts and the date.\n"
-        "source:\n"
-        f"  id: {source_id}\n"
-        f"  title:{text(PHRASES['source_title'], langs, 4)}"
-        f"  publisher:{text(PHRASES['source_publisher'], langs, 4)}"
-        f"  published: {options.today.isoformat()}\n"
-        "\nrecommendations:\n"
+        + _source(source_id, langs, options.today)
+        + "\nrecommendations:\n"
         + restyle(recommendation_entry(rec_id, langs, label="1"), ListStyle())
     )
 
@@ -424,3 +421,137 @@ def workflow() -> str:
         "          format: github\n"
         "          render: true\n"
     )
+
+
+NEW_KINDS = ("position", "recommendation", "response", "reference")
+_LISTS = {"position": "positions", "recommendation": "recommendations",
+          "reference": "references"}
+"""The list of a file that each kind of item is added to."""
+_FOLDERS = {"position": "positions", "recommendation": "recommendations",
+            "response": "responses"}
+_ID_RULE = "ids start with a letter and hold only letters, digits, '-', '_' and '.'"
+
+
+@dataclass(frozen=True)
+class Added:
+    path: Path
+    line: int
+    """The line the new item starts on."""
+
+
+def add_item(root: Path, kind: str, item_id: str, file: Path | None = None,
+             today: date | None = None) -> Added:
+    """Add a skeleton `kind` with `item_id` to the workspace at `root`.
+
+    As a new file in its folder, or at the end of the list of `file` (references always go
+    to references.yaml unless `file` says otherwise). Refuses an invalid or existing id.
+    """
+    from hthc_cli.workspace.edit import append_entry, read_for_edit, write_text
+    from hthc_cli.workspace.loader import load_workspace
+
+    today = today or date.today()
+    if not ID_PATTERN.match(item_id):
+        raise UsageError(f"'{item_id}' is not a valid id: {_ID_RULE}")
+    ws = load_workspace(root).workspace
+    taken = _taken(ws, kind)
+    if item_id in taken:
+        raise UsageError(f"the {'key' if kind == 'reference' else 'id'} '{item_id}' is "
+                         f"already used by a {taken[item_id]}: choose another")
+    languages = ws.languages
+    if kind == "response":
+        if file is not None:
+            raise UsageError("a response is a file of its own: leave out --file")
+        entry, key = "", ""
+    else:
+        key = _LISTS[kind]
+        entry = _entry(kind, item_id, languages, today)
+    if file is None and kind == "reference":
+        file = root / "references.yaml"
+        if not file.exists():
+            return _new_file(file, _modeline("references", top=True) + "references:\n"
+                             + restyle(entry, ListStyle()))
+    if file is not None:
+        if not file.is_file():
+            raise UsageError(f"no such file: {file} (leave out --file to make a new file)")
+        source, bom = read_for_edit(file, str(file))
+        appended = append_entry(source, key, entry)
+        write_text(file, appended.text, bom)
+        return Added(file, appended.line)
+    path = root / _FOLDERS[kind] / f"{item_id.lower()}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} is already there: name it with --file to add to its list")
+    if kind == "response":
+        sources = sorted(ws.sources)
+        if not sources:
+            raise UsageError("a response answers a source, and the workspace has none: add "
+                             "one first (hthc new recommendation ID)")
+        return _new_file(path, _modeline("response") + response_body(
+            item_id, sources[0], [], languages, today, ws.organisation.name.any(languages[0])))
+    if kind == "recommendation":
+        return _new_file(path, _modeline("recommendations") + _source(
+            _source_id(item_id, taken), languages, today)
+            + "\nrecommendations:\n" + restyle(entry, ListStyle()))
+    return _new_file(path, _modeline("positions") + "positions:\n"
+                     + restyle(entry, ListStyle()))
+
+
+def _taken(ws: Any, kind: str) -> dict[str, str]:
+    """The ids (or reference keys) already in use, with what uses each."""
+    if kind == "reference":
+        return dict.fromkeys(ws.references, "reference")
+    taken: dict[str, str] = {}
+    for what, items in (("source", ws.sources), ("recommendation", ws.recommendations),
+                        ("position", ws.positions), ("response", ws.responses)):
+        taken.update(dict.fromkeys(items, what))
+    return taken
+
+
+def _entry(kind: str, item_id: str, languages: tuple[str, ...], today: date) -> str:
+    if kind == "position":
+        return (
+            f"- id: {item_id}\n"
+            f"  title:{text(PHRASES['position_title'], languages, 4)}"
+            "  stance: support\n"
+            "  addresses: []\n"
+            f"  summary:{text(PHRASES['position_summary'], languages, 4)}"
+            f"  argument:{text(PHRASES['position_argument'], languages, 4, block=True)}"
+            "  status: draft\n"
+        )
+    if kind == "recommendation":
+        return recommendation_entry(item_id, languages)
+    return (
+        f"- key: {item_id}\n"
+        f"  title:{text(PHRASES['reference_title'], languages, 4)}"
+        f"  year: {today.year}\n"
+    )
+
+
+def _source_id(item_id: str, taken: Mapping[str, str]) -> str:
+    """The id of the source a recommendation in a new file belongs to: SSK-2024 for
+    SSK-2024-DIGI, else the recommendation's id with -SOURCE."""
+    for candidate in (item_id.rpartition("-")[0], f"{item_id}-SOURCE"):
+        if ID_PATTERN.match(candidate) and candidate not in taken:
+            return candidate
+    raise UsageError(f"no free id for the source of '{item_id}': name a recommendations "
+                     "file with --file")
+
+
+def _source(source_id: str, languages: tuple[str, ...], today: date) -> str:
+    return (
+        "source:\n"
+        f"  id: {source_id}\n"
+        f"  title:{text(PHRASES['source_title'], languages, 4)}"
+        f"  publisher:{text(PHRASES['source_publisher'], languages, 4)}"
+        f"  published: {today.isoformat()}\n"
+    )
+
+
+def _new_file(path: Path, text: str) -> Added:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if line.lstrip().startswith("- ")]
+    line = starts[0] if starts else next(n for n, line in enumerate(lines, 1)
+                                         if line.startswith("id:"))
+    return Added(path, line)
