@@ -347,6 +347,69 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(metavar="[DIR]", file_okay=False,
+                             help="Where to make the workspace (default: here).")
+    ] = Path("."),
+    name: Annotated[str, typer.Option("--name", help="The organisation's full name.",
+                                      show_default=False)] = "",
+    short_name: Annotated[
+        str | None, typer.Option("--short-name", help="Its abbreviation, e.g. DP.")
+    ] = None,
+    languages: Annotated[
+        str, typer.Option("--languages", help="Languages of the texts, the default first.")
+    ] = "da,en",
+    website: Annotated[str | None, typer.Option("--website", help="Its website.")] = None,
+) -> None:
+    """Make a new workspace with example texts to replace: it checks clean and renders.
+
+    Refuses if any of its files is already there, and then writes none.
+    """
+    from hthc_cli.workspace import scaffold
+
+    options = scaffold.InitOptions(name, short_name or None,
+                                   scaffold.parse_languages(languages), website or None)
+    files = scaffold.init_files(options)
+    try:
+        written = scaffold.write_files(directory, files)
+    except OSError as exc:
+        raise HthcError(f"cannot write the workspace in {directory}: "
+                        f"{exc.strerror or exc}") from None
+    for path in written:
+        sys.stdout.write(f"wrote {path}\n")
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    sys.stdout.write(f"Next: {where}hthc check && hthc render\n")
+
+
+class NewKind(enum.StrEnum):
+    position = "position"
+    recommendation = "recommendation"
+    response = "response"
+    reference = "reference"
+
+
+@app.command()
+def new(
+    kind: Annotated[NewKind, typer.Argument(help="What to add.")],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="Its id (a reference's key).")],
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", dir_okay=False,
+                     help="Add it at the end of this file's list (default: a new file)."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add a skeleton position, recommendation, response or reference, and say where."""
+    from hthc_cli.workspace.loader import find_workspace
+    from hthc_cli.workspace.scaffold import add_item
+
+    added = add_item(find_workspace(explicit=workspace), kind.value, item_id, file)
+    sys.stdout.write(f"added {kind.value} {item_id} at {_shown(added.path)}:{added.line}\n")
+
+
 def run() -> None:
     """Entry point of the `hthc` script and of `python -m hthc_cli`."""
     app(prog_name="hthc")
