@@ -107,6 +107,14 @@ positions:
         en: Access for relatives holding a power of attorney.
     status: approved
     owner: Policy team
+
+  - id: DP-PATIENT-VOICE
+    title: Patients must be heard before the rules are written
+    stance: neutral
+    addresses: [LF-2025-PATIENT-P1]
+    summary: Patients' organisations should take part in writing the executive order.
+    argument: The bill leaves the details to an executive order; patients know them best.
+    status: approved                  # draft | review | approved
 """,
     "references": """\
 references:
@@ -138,7 +146,7 @@ date: 2025-02-20
 introduction:
   da: Danske Patienter takker for muligheden for at afgive høringssvar.
   en: Danske Patienter thanks the Ministry for the opportunity to respond.
-general: []
+general: [DP-PATIENT-VOICE]
 specific: [DP-RECORD-ACCESS]
 closing:
   da: Vi uddyber gerne vores bemærkninger.
