@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from hthc_cli.check.codes_doc import codes_markdown
+from hthc_cli.workspace.format_doc import example_files, format_markdown
+from hthc_cli.workspace.schema import FILE_SPECS, Spec
 from hthc_cli.workspace.schema_export import SCHEMA_FILES, schema_texts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +83,55 @@ def test_check_codes_are_documented() -> None:
     assert committed == codes_markdown(), (
         "docs/checks.md drifted: run 'python -m hthc_cli.check.codes_doc > docs/checks.md'"
     )
+
+
+def test_the_format_guide_is_generated_from_the_format_table() -> None:
+    committed = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    assert committed == format_markdown(), (
+        "docs/format.md drifted: run "
+        "'python -m hthc_cli.workspace.format_doc > docs/format.md'"
+    )
+
+
+def _keys(spec: Spec, prefix: str = "") -> set[str]:
+    out = set()
+    for key, fld in spec.fields.items():
+        out.add(prefix + key)
+        if fld.spec is not None:
+            out |= _keys(fld.spec, prefix + key + ".")
+    return out
+
+
+def _used(value: object, prefix: str = "") -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(_used(v, prefix) for v in value if isinstance(v, dict)))
+    if not isinstance(value, dict):
+        return set()
+    out = set()
+    for key, inner in value.items():
+        out.add(prefix + key)
+        out |= _used(inner, prefix + key + ".")
+    return out
+
+
+def test_the_format_guide_shows_every_key_in_an_example() -> None:
+    guide = format_markdown()
+    examples = example_files()
+    texts = {path: yaml.safe_load(text) for path, text in examples.items()}
+    for name, spec in FILE_SPECS.items():
+        path = next(p for p in examples if SCHEMA_FILES[name] in examples[p].splitlines()[0])
+        used = {k for k in _used(texts[path]) if k.count(".") <= 1}
+        # texts per language (title.da) are values, not keys of the format
+        assert _keys(spec) <= used, f"the example of {path} lacks {_keys(spec) - used}"
+        assert f"```yaml\n{examples[path]}```" in guide
+        for key, fld in spec.fields.items():
+            assert f"| `{key}` |" in guide and fld.description in guide
+
+
+def test_the_readme_links_the_format_guide_from_quick_start() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/format.md)" in quick_start
 
 
 def test_pre_commit_hook_runs_hthc_check() -> None:

@@ -37,6 +37,9 @@ def _exit_code(failure: BaseException) -> int:
         return EXIT_INTERRUPTED
     show = getattr(failure, "show", None)
     if isinstance(failure, typer.TyperException) and show is not None:
+        message = getattr(failure, "message", None)
+        if isinstance(message, str):  # typer checks choices with pydantic, which adds this
+            failure.message = message.removeprefix("Value error, ")
         show()  # a click exception: the usage line and what was wrong with the arguments
         return EXIT_USAGE
     if isinstance(failure, typer.Abort):
@@ -166,6 +169,10 @@ def check(
     missing = [p for p in paths or () if not p.exists()]
     if missing:
         raise UsageError(f"no such file: {missing[0]}")
+    outside = [p for p in paths or () if not p.resolve().is_relative_to(root)]
+    if outside:
+        raise UsageError(f"{outside[0]} is not in the workspace {root}: "
+                         "check reports only on the workspace's own files")
     result = check_workspace(root, CheckOptions(release=release), only=paths or (), remember=True)
     reporter = REPORTERS[format](color=_use_color(color, sys.stdout))
     sys.stdout.write(reporter.report(result))
@@ -190,7 +197,7 @@ def list_items(
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
-    rows = views.list_rows(ws, kind.value, lang or ws.default_language)
+    rows = views.list_rows(ws, kind.value, views.language(ws, lang))
     views.emit_table(rows, format, title=kind.value.capitalize())
 
 
@@ -219,19 +226,26 @@ def coverage(
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
-    rows = views.coverage_rows(ws, source, lang or ws.default_language)
+    rows = views.coverage_rows(ws, source, views.language(ws, lang))
     views.emit_table(rows, format, title="Coverage")
 
 
 @app.command()
 def schema(
+    workspace: WorkspaceOption = None,
     output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", file_okay=False, help="Where to write them.")
-    ] = Path("schemas"),
+        Path | None,
+        typer.Option("--output-dir", "-o", file_okay=False,
+                     help="Where to write them (default: schemas/ in the workspace).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Write JSON Schema (draft 2020-12) for each kind of file, for editors."""
-    from hthc_cli.workspace.schema_export import write_schemas
+    from hthc_cli.workspace.loader import find_workspace
+    from hthc_cli.workspace.schema_export import SCHEMA_FOLDER, write_schemas
 
+    if output_dir is None:
+        output_dir = find_workspace(explicit=workspace) / SCHEMA_FOLDER
     try:
         written = write_schemas(output_dir)
     except OSError as exc:
@@ -239,7 +253,7 @@ def schema(
             f"cannot write the schemas to {output_dir}: {exc.strerror or exc}"
         ) from None
     for path in written:
-        sys.stdout.write(f"wrote {path}\n")
+        sys.stdout.write(f"wrote {_shown(path)}\n")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from hthc_cli.base.diagnostics import Severity
 from hthc_cli.base.errors import UsageError
 from hthc_cli.base.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
-from hthc_cli.workspace.model import Position, Recommendation, Workspace
+from hthc_cli.workspace.model import Position, Recommendation, Response, Workspace
 from hthc_cli.workspace.schema import Text
 
 Row = dict[str, Any]
@@ -31,13 +32,31 @@ def load(workspace: Path | None) -> Workspace:
     return loaded.workspace
 
 
-def _all(text: Text | None, languages: tuple[str, ...]) -> dict[str, str] | str | None:
+class Texts(dict[str, str]):
+    """A text in each of its languages (JSON prints it as a mapping)."""
+
+
+def language(ws: Workspace, lang: str | None) -> str:
+    """The language titles are shown in: --lang, which must be one of the workspace's."""
+    if lang is None:
+        return ws.default_language
+    if lang not in ws.languages:
+        raise UsageError(f"--lang {lang}: '{lang}' is not a language of this workspace ("
+                         + ", ".join(ws.languages) + ")")
+    return lang
+
+
+def _all(text: Text | None, languages: tuple[str, ...]) -> Texts | str | None:
     if text is None:
         return None
     if text.common is not None:
         return str(text.common.value)
-    return {lang: str(text.by_language[lang].value) for lang in languages
-            if lang in text.by_language}
+    return Texts({lang: str(text.by_language[lang].value) for lang in languages
+                  if lang in text.by_language})
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None or value == date.min else value.isoformat()
 
 
 def list_rows(ws: Workspace, kind: str, lang: str) -> list[Row]:
@@ -94,23 +113,13 @@ def item_view(ws: Workspace, item_id: str) -> Row:
         return _position(ws, position)
     response = ws.responses.get(item_id)
     if response is not None:
-        return {
-            "kind": "response", "id": response.id,
-            "file": str(response.record.loc),
-            "source": response.source.value if response.source else None,
-            "title": _all(response.title, langs),
-            "authority": _all(response.hearing.authority, langs),
-            "deadline": response.hearing.deadline.isoformat(),
-            "date": response.date.isoformat(),
-            "general": [r.value for r in response.general],
-            "specific": [p.id for p in ws.specific_positions(response)],
-        }
+        return _response(ws, response)
     source = ws.sources.get(item_id)
     if source is not None:
         return {
             "kind": "source", "id": source.id, "file": str(source.record.loc),
             "title": _all(source.title, langs), "publisher": _all(source.publisher, langs),
-            "url": source.url,
+            "published": _day(source.published), "url": source.url,
             "recommendations": [r.id for r in source.recommendations],
         }
     ref = ws.references.get(item_id)
@@ -118,10 +127,34 @@ def item_view(ws: Workspace, item_id: str) -> Row:
         return {
             "kind": "reference", "key": ref.key, "file": str(ref.record.loc),
             "title": _all(ref.title, langs), "author": _all(ref.author, langs),
-            "year": ref.year, "url": ref.url,
+            "year": ref.year, "publisher": _all(ref.publisher, langs), "url": ref.url,
+            "accessed": _day(ref.accessed), "note": _all(ref.note, langs),
         }
     known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references]
     raise UsageError(f"no item with the id '{item_id}'" + _did_you_mean(item_id, known))
+
+
+def _response(ws: Workspace, response: Response) -> Row:
+    langs = ws.languages
+    hearing, signatory, contact = response.hearing, response.signatory, response.contact
+    return {
+        "kind": "response", "id": response.id, "file": str(response.record.loc),
+        "source": response.source.value if response.source else None,
+        "title": _all(response.title, langs),
+        "hearing": {
+            "authority": _all(hearing.authority, langs), "case_number": hearing.case_number,
+            "deadline": _day(hearing.deadline), "url": hearing.url,
+        },
+        "date": _day(response.date),
+        "introduction": _all(response.introduction, langs),
+        "general": [r.value for r in response.general],
+        "specific": [p.id for p in ws.specific_positions(response)],
+        "closing": _all(response.closing, langs),
+        "signatory": {"name": signatory.name, "role": _all(signatory.role, langs)},
+        "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone},
+        "template": response.template,
+        "language": response.language,
+    }
 
 
 def _recommendation(ws: Workspace, rec: Recommendation) -> Row:
@@ -170,12 +203,59 @@ def emit_table(rows: list[Row], fmt: str, title: str) -> None:
     if not rows:
         sys.stdout.write(f"{title}: none.\n")
         return
-    table = Table(title=title, show_lines=False)
-    for column in rows[0]:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row.values()))
-    Console().print(table)
+    columns = list(rows[0])
+    cells = [[_cell(v) for v in row.values()] for row in rows]
+    console = Console()
+    widths = _widths(columns, cells, console.width)
+    table = Table(title=title, show_lines=False, pad_edge=False)
+    for column, width in zip(columns, widths, strict=True):
+        if width is None:
+            table.add_column(column, overflow="fold", min_width=_PROSE_MIN)
+        else:
+            table.add_column(column, no_wrap=True, width=width)
+    for row in cells:
+        table.add_row(*(cell if width is None else "\n".join(
+            _middle(line, width) for line in cell.split("\n")
+        ) for cell, width in zip(row, widths, strict=True)))
+    needed = sum(w or _PROSE_MIN for w in widths) + _frame(len(widths))
+    if needed > console.width:  # not even shortened ids fit: let the table overflow
+        console = Console(width=needed)
+    console.print(table)
+
+
+_PROSE = ("title",)
+"""Columns of prose, which wrap between words; every other column holds ids or single
+words, which are never folded (shortened in the middle if the table cannot hold them)."""
+_PROSE_MIN = 10
+_SHORTEST = 8
+
+
+def _widths(columns: list[str], cells: list[list[str]], width: int) -> list[int | None]:
+    """The width of each column of ids and words (None for prose) in a table `width` wide."""
+    natural = [max(len(line) for cell in [[c], *([r[i]] for r in cells)] for text in cell
+                   for line in text.split("\n"))
+               for i, c in enumerate(columns)]
+    words = [i for i, c in enumerate(columns) if c not in _PROSE]
+    budget = width - _frame(len(columns)) - _PROSE_MIN * (len(columns) - len(words))
+    floors = {i: min(natural[i], max(len(columns[i]), _SHORTEST)) for i in words}
+    cap = max((natural[i] for i in words), default=0)
+    while cap > _SHORTEST and sum(max(floors[i], min(natural[i], cap)) for i in words) > budget:
+        cap -= 1
+    return [max(floors[i], min(natural[i], cap)) if i in floors else None
+            for i in range(len(columns))]
+
+
+def _frame(columns: int) -> int:
+    """The characters a table's borders and padding take on a line."""
+    return 3 * columns - 1
+
+
+def _middle(text: str, width: int) -> str:
+    """`text` in `width` characters: whole, or its start and end around an ellipsis."""
+    if len(text) <= width:
+        return text
+    keep = width - 1
+    return text[:(keep + 1) // 2] + "…" + text[len(text) - keep // 2:]
 
 
 def _cell(value: Any) -> str:
@@ -193,24 +273,35 @@ def emit_item(item: Row, fmt: str) -> None:
 
     console = Console()
     console.print(f"[bold]{escape(item['id'] if 'id' in item else item['key'])}[/bold] "
-                  f"({item['kind']}, {escape(item['file'])})")
+                  f"({item['kind']}, {escape(item['file'])})", soft_wrap=True)
     for key, value in item.items():
         if key in ("id", "key", "kind", "file") or value in (None, [], {}):
             continue
         console.print(f"[bold cyan]{key}[/bold cyan]")
-        for line in _lines(value):
-            console.print("  " + escape(line), highlight=False)
+        for line in _lines(value):  # a long line wraps at the terminal, not in a URL
+            console.print("  " + escape(line), highlight=False, soft_wrap=True)
 
 
 def _lines(value: Any) -> list[str]:
+    if isinstance(value, Texts):
+        out = []
+        for lang, text in value.items():
+            lines = text.strip().splitlines() or [""]
+            out.append(f"[{lang}] {lines[0]}")
+            out += ["     " + line for line in lines[1:]]
+        return out
     if isinstance(value, dict):
         if set(value) <= {"id", "title", "stance", "status"}:
             return [" · ".join(str(v) for v in value.values() if v)]
         out = []
         for key, inner in value.items():
-            text = str(inner).strip().splitlines() or [""]
-            out.append(f"[{key}] {text[0]}")
-            out += ["     " + line for line in text[1:]]
+            if inner in (None, "", [], {}):
+                continue
+            lines = _lines(inner)
+            if len(lines) == 1 and not isinstance(inner, Texts | list):
+                out.append(f"{key}: {lines[0]}")
+            else:
+                out += [f"{key}:", *("  " + line for line in lines)]
         return out
     if isinstance(value, list):
         return [line for item in value for line in _lines(item)]

@@ -94,6 +94,8 @@ class Field:
     description: str = ""
     choices: tuple[str, ...] = ()
     spec: Spec | None = None
+    default: str = ""
+    """What leaving the key out means, for docs/format.md."""
 
 
 @dataclass(frozen=True)
@@ -179,9 +181,11 @@ WORKSPACE = Spec(
             "languages", True, "Language codes of the texts; the first is the default."
         ),
         "reference_doc": Field(
-            "string", False, "A .docx whose styles, page setup and letterhead are used."
+            "string", False, "A .docx whose styles, page setup and letterhead are used.",
+            default="the built-in reference document",
         ),
-        "templates": Field("string", False, "Folder of templates overriding the built-in ones."),
+        "templates": Field("string", False, "Folder of templates overriding the built-in ones.",
+                           default="templates"),
     },
 )
 SOURCE = Spec(
@@ -285,13 +289,16 @@ RESPONSE = Spec(
         "specific": Field(
             "refs", False,
             "Ids of the specific positions; by default all that address the source.",
+            default="every position that addresses the source",
         ),
         "closing": Field("markdown", True, "Closing remarks (Markdown)."),
         "signatory": Field("object", True, "Who signs.", spec=SIGNATORY),
         "contact": Field("object", True, "Contact person.", spec=CONTACT),
-        "template": Field("string", False, "Template name, default response.md.j2."),
+        "template": Field("string", False, "Template name, default response.md.j2.",
+                          default="response.md.j2"),
         "language": Field(
-            "language", False, "Render only in this language, one of hthc.yaml's languages."
+            "language", False, "Render only in this language, one of hthc.yaml's languages.",
+            default="every language of hthc.yaml",
         ),
     },
 )

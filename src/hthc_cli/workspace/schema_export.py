@@ -7,6 +7,8 @@ from pathlib import Path
 
 from hthc_cli.workspace.schema import FILE_SPECS, json_schema
 
+SCHEMA_FOLDER = "schemas"
+"""Where in a workspace `hthc schema` writes them, and the modelines point."""
 SCHEMA_FILES = {name: f"{name}.schema.json" for name in FILE_SPECS}
 SCHEMA_FILES["workspace"] = "hthc.schema.json"
 
