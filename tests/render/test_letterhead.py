@@ -120,6 +120,8 @@ class Rendered:
 
     def __init__(self, path: Path) -> None:
         with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+            assert len(names) == len(set(names)), f"a part is written twice in {path}"
             self.parts = {name: package.read(name).decode("utf-8") for name in package.namelist()
                           if name.endswith(".xml")}
         self.document = self.parts["word/document.xml"]

@@ -28,6 +28,10 @@ RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _CUSTOM_XML = RT_BASE + "customXml"
+# LibreOffice's name for the core properties; python-docx would add a second core.xml.
+_LEGACY_CORE_PROPERTIES = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
 
 # Relationships of body content; they are dropped with the reference document's body.
 _BODY_RELTYPES = frozenset(
@@ -594,12 +598,14 @@ _CHARACTER_SETS = frozenset((
 
 def _mend(document: Any) -> None:
     """Make good what LibreOffice leaves out of the schema: odd character set names (the
-    font's ``w:val`` says the same) and a missing theme, taken from the built-in document."""
+    font's ``w:val`` says the same), a missing theme (taken from the built-in document), core
+    properties under an old relationship name (they are written anew)."""
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.parser import parse_xml
 
     part = document.part
+    ooxml.drop_relationships(part.package, [_LEGACY_CORE_PROPERTIES])
     for rel in part.rels.values():
         if rel.reltype == RT.FONT_TABLE and not rel.is_external:
             fonts = rel.target_part
