@@ -301,6 +301,24 @@ def render(
         _render(loaded, root, response_id, lang, fmt, output, output_dir, reference_doc)
 
 
+@app.command("reference-doc")
+def reference_doc(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="The file to write.")
+    ] = Path("reference.docx"),
+) -> None:
+    """Write the built-in reference document, to open in Word or LibreOffice and make your
+    letterhead; then name it in hthc.yaml (reference_doc: FILE) or with render --reference-doc.
+    """
+    from hthc_cli.render.pipeline import reference_document, write_new
+
+    write_new(output, reference_document())
+    sys.stdout.write(
+        f"wrote {_shown(output)}: give it your header, footer and styles, then add "
+        f"'reference_doc: {output.as_posix()}' to hthc.yaml\n"
+    )
+
+
 def _render(
     loaded: Loaded, root: Path, response_id: str | None, lang: str, fmt: str,
     output: Path | None, output_dir: Path | None, reference_doc: Path | None,
@@ -427,3 +445,4 @@ def new(
 def run() -> None:
     """Entry point of the `hthc` script and of `python -m hthc_cli`."""
     app(prog_name="hthc")
+

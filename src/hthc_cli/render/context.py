@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Location
 from hthc_cli.base.errors import RenderError
@@ -21,6 +21,9 @@ from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
 from hthc_cli.workspace.schema import Text
+
+if TYPE_CHECKING:
+    from hthc_cli.render.reference_doc import ReferenceFeatures
 
 _SUBTITLE = re.compile(r"\s[–—]\s")
 
@@ -83,8 +86,13 @@ def build_context(ws: Workspace, response: Response, language: str) -> dict[str,
     return document_context(ws, response, language).values
 
 
-def document_context(ws: Workspace, response: Response, language: str) -> DocumentContext:
-    """The template's context for one response in one language, with its texts."""
+def document_context(
+    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None
+) -> DocumentContext:
+    """The template's context for one response in one language, with its texts.
+
+    ``reference`` is what the reference document brings of its own (None: nothing).
+    """
     resolver = _Resolver(ws, language)
     source = ws.sources.get(response.source.value) if response.source else None
     general = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
@@ -213,6 +221,9 @@ def document_context(ws: Workspace, response: Response, language: str) -> Docume
         "general": [position(p) for p in general],
         "specific": sections,
         "annex": annex,
+        "reference": reference.as_context() if reference else {
+            "header": False, "first_page_header": False, "footer": False, "page_numbers": False,
+        },
     }
     if resolver.missing:
         raise MissingTexts(language, resolver.missing)

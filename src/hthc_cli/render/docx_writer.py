@@ -54,6 +54,8 @@ class DocxOptions:
     """Key -> the shorter form used when a work is cited again."""
     draft_mark: str | None = None
     """Shown in every page header (e.g. "UDKAST") while the document is a draft."""
+    page_numbers: bool = True
+    """Add the page label to the footer unless the reference document shows page numbers."""
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
@@ -73,7 +75,8 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
     meta = options.meta
     timestamp = ooxml.zip_timestamp(meta.date)
     reference = load_reference(
-        options.reference_doc, page_label=options.page_label, language=meta.language
+        options.reference_doc, page_label=options.page_label, language=meta.language,
+        page_numbers=options.page_numbers,
     )
     if options.draft_mark:
         add_draft_mark(reference, options.draft_mark)

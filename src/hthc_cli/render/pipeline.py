@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from hthc_cli.render.context import DocumentContext
     from hthc_cli.render.docx_writer import DocxOptions
+    from hthc_cli.render.reference_doc import ReferenceFeatures
 
 FORMATS = ("docx", "md", "html", "pdf")
 TEXT_FORMATS = ("md", "html")
@@ -214,13 +215,19 @@ def texts_in(ws: Workspace, language: str) -> set[str]:
     }
 
 
-def prepare(ws: Workspace, response: Response, language: str) -> tuple[str, DocumentContext]:
-    """The template's output (texts as placeholders) and the context it was rendered with."""
+def prepare(
+    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None
+) -> tuple[str, DocumentContext]:
+    """The template's output (texts as placeholders) and the context it was rendered with.
+
+    ``reference`` is what the reference document brings of its own (None: nothing, as the
+    built-in one and the Markdown and HTML outputs).
+    """
     from hthc_cli.render.context import document_context
     from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template
     from hthc_cli.workspace.templates import template_dirs
 
-    context = document_context(ws, response, language)
+    context = document_context(ws, response, language, reference)
     dirs = template_dirs(ws.root, ws.templates)
     values = {**context.values, "_slots": context.slots}
     skeleton = render_template(response.template or DEFAULT_TEMPLATE, dirs, values)
@@ -235,11 +242,13 @@ def to_markdown(ws: Workspace, response: Response, language: str) -> str:
     return expand_markdown(skeleton, context.slots, context.resolve)
 
 
-def to_tokens(ws: Workspace, response: Response, language: str) -> list[Token]:
+def to_tokens(
+    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None
+) -> list[Token]:
     """The response as one token stream: the template's, each text parsed on its own."""
     from hthc_cli.markup.compose import compose
 
-    skeleton, context = prepare(ws, response, language)
+    skeleton, context = prepare(ws, response, language, reference)
     return compose(skeleton, context.slots, context.resolve)
 
 
@@ -258,10 +267,7 @@ def document_options(
         k for k in (LABELS[language]["keywords"], source.id if source else None,
                     ws.organisation.short_name) if k
     )
-    if reference_doc is None and ws.reference_doc:
-        reference_doc = ws.root / ws.reference_doc
-    if reference_doc is not None and not reference_doc.is_file():
-        raise RenderError(f"reference document not found: {reference_doc}")
+    reference_doc = reference_path(ws, reference_doc)
     citations, short_citations = format_references(ws, dict.fromkeys(cited), language)
     return DocxOptions(
         meta=DocumentMeta(
@@ -273,7 +279,22 @@ def document_options(
         reference_doc=reference_doc,
         short_citations=short_citations,
         draft_mark=draft_label(ws, response, language),
+        page_numbers=page_numbers(ws),
     )
+
+
+def reference_path(ws: Workspace, reference_doc: Path | None) -> Path | None:
+    """The reference document: `--reference-doc`, else hthc.yaml's, else None (built-in)."""
+    if reference_doc is None and ws.reference_doc:
+        reference_doc = ws.root / ws.reference_doc
+    if reference_doc is not None and not reference_doc.is_file():
+        raise RenderError(f"reference document not found: {reference_doc}")
+    return reference_doc
+
+
+def page_numbers(ws: Workspace) -> bool:
+    """hthc.yaml's `page_numbers` (default true)."""
+    return ws.config is None or ws.config.get("page_numbers") is not False
 
 
 def render_bytes(
@@ -284,7 +305,14 @@ def render_bytes(
         return to_markdown(ws, job.response, job.language).encode("utf-8")
     from hthc_cli.markup.analysis import citation_keys
 
-    tokens = to_tokens(ws, job.response, job.language)
+    reference = None
+    if fmt != "html":
+        # the organisation block is left out where the reference document's header shows it
+        from hthc_cli.render.reference_doc import reference_features
+
+        reference_doc = reference_path(ws, reference_doc)
+        reference = reference_features(reference_doc)
+    tokens = to_tokens(ws, job.response, job.language, reference)
     options = document_options(
         ws, job.response, job.language, reference_doc, citation_keys(tokens)
     )
@@ -406,3 +434,92 @@ def _write_beside(path: Path, data: bytes) -> Path:
         tmp.unlink(missing_ok=True)
         raise RenderError(f"cannot write {path}: {exc.strerror}") from None
     return tmp
+
+
+_REFERENCE_SAMPLE = """\
+::: {custom-style="Letterhead"}
+**Letterhead**: the organisation's name, address and website. Give the page a header of
+your own (Insert → Header) and this block is left out of the response.
+:::
+
+::: {custom-style="Address Block"}
+Address Block: who the response is sent to.
+:::
+
+::: {custom-style="Meta"}
+Meta: the date, the case number, the hearing and its deadline.
+:::
+
+# Heading 1: the title
+
+## Heading 2: the sections
+
+### Heading 3: each position
+
+#### Heading 4: a position under a recommendation
+
+Body Text. This document gives the responses their styles, page size, margins, header
+and footer; its text is never used. Change a style (not this text) to change every
+paragraph of that style. Without a page number in the header or footer, "Side 1 af 2"
+is added to the footer.
+
+::: {custom-style="Summary"}
+Summary: a position in one sentence.
+:::
+
+> Quote: the wording of a recommendation.
+
+::: {custom-style="Source Note"}
+Source Note: where the wording comes from.
+:::
+
+::: {custom-style="Stance Line"}
+[Stance: support]{custom-style="Stance"}
+:::
+
+- List Paragraph: a bulleted list
+- its second item
+
+1. a numbered list
+2. its second item
+
+| Table Grid | the annex table | its header row |
+|---|---|---|
+| a recommendation | a stance | a position |
+
+::: {custom-style="Signature"}
+Signature: the closing greeting, name and role.
+:::
+"""
+
+
+def reference_document() -> bytes:
+    """The built-in reference document, with a paragraph in each style, for a team to turn
+    into its letterhead; it has no footer, so the page label follows each response's language.
+    """
+    from datetime import date
+
+    from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions, markdown_to_docx
+
+    options = DocxOptions(
+        meta=DocumentMeta(
+            title="hthc reference document", author="", subject="", keywords=("hthc",),
+            language="da-DK", date=date.today(),
+        ),
+        page_label="", citations={}, page_numbers=False,
+    )
+    return markdown_to_docx(_REFERENCE_SAMPLE, options)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, which must not exist yet."""
+    try:
+        with path.open("xb") as out:
+            out.write(data)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists; hthc does not overwrite it: name another file with -o, "
+            "or move it away first"
+        ) from None
+    except OSError as exc:
+        raise RenderError(f"cannot write {path}: {exc.strerror or exc}") from None

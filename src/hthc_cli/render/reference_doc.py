@@ -3,7 +3,9 @@
 The built-in one is made in code from python-docx's default template (A4, Calibri 11 pt, sober
 headings, the custom styles the templates use, a "page X of Y" footer). A user's document
 gives its own styles, page setup, headers and footers; its body is discarded, and any style
-the rendering needs that it lacks is added, so a missing style never fails a render.
+the rendering needs that it lacks is added as the built-in one has it, so a letterhead never
+costs the table or quote formatting. When no header or footer of it shows a page number,
+"page X of Y" is added to its footer.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ RT_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _CUSTOM_XML = RT_BASE + "customXml"
+# LibreOffice's name for the core properties; python-docx would add a second core.xml.
+_LEGACY_CORE_PROPERTIES = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
 
 # Relationships of body content; they are dropped with the reference document's body.
 _BODY_RELTYPES = frozenset(
@@ -438,8 +444,41 @@ class Reference:
     builtin: bool
 
 
-def load_reference(path: Path | None, *, page_label: str, language: str) -> Reference:
-    """The built-in reference (``path`` None) or the user's, with body removed and styles ready."""
+@dataclass(frozen=True, slots=True)
+class ReferenceFeatures:
+    """What a reference document brings to the page of its own (the built-in one: nothing)."""
+
+    header: bool = False
+    first_page_header: bool = False
+    footer: bool = False
+    page_numbers: bool = False
+    """A PAGE field in one of its headers or footers."""
+
+    def as_context(self) -> dict[str, bool]:
+        """The template's ``reference``."""
+        return {
+            "header": self.header,
+            "first_page_header": self.first_page_header,
+            "footer": self.footer,
+            "page_numbers": self.page_numbers,
+        }
+
+
+def reference_features(path: Path | None) -> ReferenceFeatures:
+    """What the reference document at ``path`` (None: the built-in one) brings of its own."""
+    if path is None:
+        return ReferenceFeatures()
+    return _features(_open(path))
+
+
+def load_reference(
+    path: Path | None, *, page_label: str, language: str, page_numbers: bool = True
+) -> Reference:
+    """The built-in reference (``path`` None) or the user's, with body removed and styles ready.
+
+    Unless ``page_numbers`` is false, ``page_label`` ("Side {page} af {pages}") is added to
+    the footer when no header or footer of the reference shows a page number.
+    """
     import docx
 
     if path is None:
@@ -448,15 +487,66 @@ def load_reference(path: Path | None, *, page_label: str, language: str) -> Refe
     else:
         document = _open(path)
         _clear_body(document)
+        _mend(document)
     styles_root = document.styles.element
     _set_language(styles_root, language)
     styles = StyleSheet(styles_root)
     if path is None:
         styles.install(STYLE_SPECS)
+    if page_numbers and not _features(document).page_numbers:
+        _add_page_numbers(document, styles, page_label)
     sect_pr = document.element.body.find(w("sectPr"))
-    if sect_pr is None or sect_pr.find(w("footerReference")) is None:
-        _add_footer(document, styles, page_label)
     return Reference(document, styles, _text_width(sect_pr), builtin=path is None)
+
+
+def _features(document: Any) -> ReferenceFeatures:
+    sect_pr = document.element.body.find(w("sectPr"))
+    if sect_pr is None:
+        return ReferenceFeatures()
+    title_page = _on(sect_pr.find(w("titlePg")))
+    even_pages = bool(document.settings.odd_and_even_pages_header_footer)
+
+    def part(kind: str, page: str) -> etree._Element | None:
+        for reference in sect_pr.findall(w(f"{kind}Reference")):
+            if reference.get(w("type"), "default") == page:
+                rel = document.part.rels.get(reference.get(f"{{{ooxml.R_NS}}}id"))
+                return rel.target_part.element if rel is not None else None
+        return None
+
+    shown = ["default", *(["first"] if title_page else []), *(["even"] if even_pages else [])]
+    headers = [part("header", page) for page in shown]
+    footers = [part("footer", page) for page in shown]
+    return ReferenceFeatures(
+        header=_shows_something(headers[0]),
+        first_page_header=title_page and _shows_something(headers[1]),
+        footer=any(_shows_something(footer) for footer in footers),
+        page_numbers=any(_has_page_field(element) for element in (*headers, *footers)),
+    )
+
+
+def _on(element: etree._Element | None) -> bool:
+    return element is not None and element.get(VAL, "1") not in ("0", "false", "off")
+
+
+_DRAWN = frozenset(w(tag) for tag in ("drawing", "pict", "object", "fldSimple", "instrText"))
+
+
+def _shows_something(root: etree._Element | None) -> bool:
+    """Whether a header or footer holds text, a picture or a field (not only empty lines)."""
+    if root is None:
+        return False
+    return any(
+        element.tag in _DRAWN or (element.tag == w("t") and (element.text or "").strip())
+        for element in root.iter()
+    )
+
+
+def _has_page_field(root: etree._Element | None) -> bool:
+    if root is None:
+        return False
+    instructions = [simple.get(w("instr"), "") for simple in root.iter(w("fldSimple"))]
+    instructions += [text.text or "" for text in root.iter(w("instrText"))]
+    return any(instruction.split()[:1] == ["PAGE"] for instruction in instructions)
 
 
 def _open(path: Path) -> Any:
@@ -496,6 +586,45 @@ def _clear_body(document: Any) -> None:
     ooxml.drop_relationships(document.part.package, [_THUMBNAIL])
     # Styles are added below; a stale stylesWithEffects copy would contradict styles.xml.
     ooxml.drop_relationships(document_part, [_STYLES_WITH_EFFECTS])
+
+
+# The character sets the schema allows in a font table; LibreOffice also writes others.
+_CHARACTER_SETS = frozenset((
+    "Big5", "GBK", "KS_C-5601-1992", "iso-8859-1", "iso-8859-9", "ks_c-5601-1987", "macintosh",
+    "shift_jis", "windows-1250", "windows-1251", "windows-1253", "windows-1255", "windows-1256",
+    "windows-1257", "windows-1258", "windows-874",
+))
+
+
+def _mend(document: Any) -> None:
+    """Make good what LibreOffice leaves out of the schema: odd character set names (the
+    font's ``w:val`` says the same), a missing theme (taken from the built-in document), core
+    properties under an old relationship name (they are written anew)."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+
+    part = document.part
+    ooxml.drop_relationships(part.package, [_LEGACY_CORE_PROPERTIES])
+    for rel in part.rels.values():
+        if rel.reltype == RT.FONT_TABLE and not rel.is_external:
+            fonts = rel.target_part
+            root = parse_xml(fonts.blob)
+            odd = [c for c in root.iter(w("charset"))
+                   if c.get(w("characterSet"), "Big5") not in _CHARACTER_SETS]
+            for charset in odd:
+                del charset.attrib[w("characterSet")]
+            if odd:
+                fonts._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True)
+    if not any(rel.reltype == RT.THEME for rel in part.rels.values()):
+        from docx.opc.constants import CONTENT_TYPE as CT
+        from docx.opc.part import Part
+
+        builtin = docx.Document().part
+        theme = next(rel.target_part for rel in builtin.rels.values() if rel.reltype == RT.THEME)
+        name = part.package.next_partname("/word/theme/theme%d.xml")
+        part.relate_to(Part(name, CT.OFC_THEME, theme.blob, part.package), RT.THEME)
 
 
 def _prepare_builtin(document: Any) -> None:
@@ -553,15 +682,34 @@ def _set_language(styles_root: etree._Element, language: str) -> None:
     ooxml.child_in_order(rpr, "lang", ooxml.RPR_ORDER, {VAL: language})
 
 
-def _add_footer(document: Any, styles: StyleSheet, page_label: str) -> None:
-    footer = document.sections[0].footer
-    footer.is_linked_to_previous = False
-    root = footer.part.element
-    for child in list(root):
-        root.remove(child)
+_FOOTER_DISTANCE = 567
+
+
+def _add_page_numbers(document: Any, styles: StyleSheet, page_label: str) -> None:
+    """``page_label`` at the end of every footer shown, adding a footer where there is none."""
+    section = document.sections[0]
+    footers = [section.footer]
+    if section.different_first_page_header_footer:
+        footers.append(section.first_page_footer)
+    if document.settings.odd_and_even_pages_header_footer:
+        footers.append(section.even_page_footer)
     paragraph = ooxml.ParagraphFormat(style_id=styles.paragraph("footer"), align="right")
     xml = ooxml.paragraph_open(paragraph) + ooxml.page_label(page_label) + ooxml.PARAGRAPH_CLOSE
-    root.extend(ooxml.parse_fragment(xml))
+    for footer in footers:
+        created = footer.is_linked_to_previous
+        footer.is_linked_to_previous = False
+        root = footer.part.element
+        if created or not _shows_something(root):
+            for child in list(root):
+                root.remove(child)
+        root.extend(ooxml.parse_fragment(xml))
+    sect_pr = document.element.body.find(w("sectPr"))
+    margins = sect_pr.find(w("pgMar")) if sect_pr is not None else None
+    if margins is not None and margins.get(w("footer"), "0") == "0":
+        # a document made without a footer may put it at the page's very edge
+        bottom = margins.get(w("bottom"), str(_MARGIN)).lstrip("-")
+        space = int(bottom) // 2 if bottom.isdigit() else _FOOTER_DISTANCE
+        margins.set(w("footer"), str(min(_FOOTER_DISTANCE, space)))
 
 
 def add_draft_mark(reference: Reference, mark: str) -> None:

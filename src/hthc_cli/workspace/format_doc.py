@@ -38,6 +38,7 @@ _TYPES = {
     "date": "date, YYYY-MM-DD",
     "url": "web address, https://…",
     "email": "email address",
+    "bool": "true or false",
     "year": "year",
     "language": "language code",
     "languages": "list of language codes",
@@ -59,6 +60,7 @@ organisation:
 languages: [da, en]                 # the first is the default
 reference_doc: letterhead.docx      # optional: a .docx with your letterhead and styles
 templates: templates                # optional: this is the default
+page_numbers: true                  # optional: "Side X af Y" when the letterhead has none
 """,
     "recommendations": """\
 source:

@@ -26,7 +26,7 @@ from hthc_cli.workspace.source import (
 
 Kind = Literal[
     "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
-    "year", "language", "languages", "texts", "object", "objects",
+    "year", "language", "languages", "texts", "object", "objects", "bool",
 ]
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
@@ -186,6 +186,10 @@ WORKSPACE = Spec(
         ),
         "templates": Field("string", False, "Folder of templates overriding the built-in ones.",
                            default="templates"),
+        "page_numbers": Field(
+            "bool", False, "Add \"page X of Y\" to the footer when the reference document's "
+            "headers and footers show no page number.", default="true",
+        ),
     },
 )
 SOURCE = Spec(
@@ -436,6 +440,12 @@ class Validator:
         value = node.value
         if kind == "date":
             return self.date(node, key)
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            self.error("HTHC103", node.loc, f"'{key}' must be true or false, not "
+                       f"{scalar_kind(value)}", "write true or false, without quotes")
+            return None
         if kind == "year":
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
@@ -760,6 +770,8 @@ def _field_schema(fld: Field) -> dict[str, Any]:
             out = {"type": "string", "format": "email"}
         case "year":
             out = {"type": ["integer", "string"]}
+        case "bool":
+            out = {"type": "boolean"}
         case "language":
             out = {"type": "string",
                    "pattern": "^" + LANGUAGE_PATTERN.pattern.removesuffix("\\Z") + "$"}
