@@ -121,8 +121,10 @@ def test_the_format_guide_shows_every_key_in_an_example() -> None:
     for name, spec in FILE_SPECS.items():
         path = next(p for p in examples if SCHEMA_FILES[name] in examples[p].splitlines()[0])
         used = {k for k in _used(texts[path]) if k.count(".") <= 1}
-        # texts per language (title.da) are values, not keys of the format
-        assert _keys(spec) <= used, f"the example of {path} lacks {_keys(spec) - used}"
+        # texts per language (title.da) are values, not keys of the format; the label
+        # names (labels.da.specific) each have their row in the guide, not all an example
+        keys = {k for k in _keys(spec) if k.count(".") <= 1}
+        assert keys <= used, f"the example of {path} lacks {keys - used}"
         assert f"```yaml\n{examples[path]}```" in guide
         for key, fld in spec.fields.items():
             assert f"| `{key}` |" in guide and fld.description in guide

@@ -1,8 +1,14 @@
-"""Fixed words of a response in each language, and dates written the way each language does."""
+"""Fixed words of a response in each language and kind of hearing, and dates written the
+way each language does."""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from datetime import date
+
+KINDS = ("report", "bill", "regulation", "eu-proposal", "strategy", "other")
+"""What a hearing can be about: the words of the document follow it."""
 
 LABELS: dict[str, dict[str, str]] = {
     "da": {
@@ -82,6 +88,130 @@ LABELS: dict[str, dict[str, str]] = {
         "cvr": "CVR no.",
     },
 }
+
+_BILL_DA = {
+    "specific": "Bemærkninger til lovforslagets bestemmelser",
+    "recommendation": "Bestemmelse",
+    "recommendations": "Bestemmelser",
+    "annex": "Bilag: {org_possessive} holdning til lovforslagets bestemmelser",
+    "annex_intro": "Oversigten viser hver af bestemmelserne i *{source}* og den holdning, "
+    "{organisation} tager til den i dette høringssvar.",
+}
+_BILL_EN = {
+    "specific": "Remarks on the bill's provisions",
+    "recommendation": "Provision",
+    "recommendations": "Provisions",
+    "annex": "Annex: {org_possessive} stance on the bill's provisions",
+    "annex_intro": "The table lists each provision of *{source}* and the stance "
+    "{organisation} takes on it in this response.",
+}
+
+KIND_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "report": {"da": {}, "en": {}},
+    "bill": {"da": _BILL_DA, "en": _BILL_EN},
+    "regulation": {
+        "da": _BILL_DA | {
+            "specific": "Bemærkninger til bekendtgørelsens bestemmelser",
+            "annex": "Bilag: {org_possessive} holdning til bekendtgørelsens bestemmelser",
+        },
+        "en": _BILL_EN | {
+            "specific": "Remarks on the regulation's provisions",
+            "annex": "Annex: {org_possessive} stance on the regulation's provisions",
+        },
+    },
+    "eu-proposal": {
+        "da": {
+            "specific": "Bemærkninger til forslagets artikler",
+            "recommendation": "Artikel",
+            "recommendations": "Artikler",
+            "annex": "Bilag: {org_possessive} holdning til forslagets artikler",
+            "annex_intro": "Oversigten viser hver af artiklerne i *{source}* og den holdning, "
+            "{organisation} tager til den i dette høringssvar.",
+        },
+        "en": {
+            "specific": "Remarks on the proposal's articles",
+            "recommendation": "Article",
+            "recommendations": "Articles",
+            "annex": "Annex: {org_possessive} stance on the proposal's articles",
+            "annex_intro": "The table lists each article of *{source}* and the stance "
+            "{organisation} takes on it in this response.",
+        },
+    },
+    "strategy": {
+        "da": {
+            "specific": "Bemærkninger til strategiens initiativer",
+            "recommendation": "Initiativ",
+            "recommendations": "Initiativer",
+            "annex": "Bilag: {org_possessive} holdning til strategiens initiativer",
+            "annex_intro": "Oversigten viser hvert af initiativerne i *{source}* og den "
+            "holdning, {organisation} tager til det i dette høringssvar.",
+        },
+        "en": {
+            "specific": "Remarks on the strategy's initiatives",
+            "recommendation": "Initiative",
+            "recommendations": "Initiatives",
+            "annex": "Annex: {org_possessive} stance on the strategy's initiatives",
+            "annex_intro": "The table lists each initiative of *{source}* and the stance "
+            "{organisation} takes on it in this response.",
+        },
+    },
+    "other": {
+        "da": {
+            "specific": "Bemærkninger til høringsmaterialets punkter",
+            "recommendation": "Punkt",
+            "recommendations": "Punkter",
+            "annex": "Bilag: {org_possessive} holdning til høringsmaterialets punkter",
+            "annex_intro": "Oversigten viser hvert af punkterne i *{source}* og den holdning, "
+            "{organisation} tager til det i dette høringssvar.",
+        },
+        "en": {
+            "specific": "Remarks on the points of the consultation material",
+            "recommendation": "Point",
+            "recommendations": "Points",
+            "annex": "Annex: {org_possessive} stance on the points of the consultation "
+            "material",
+            "annex_intro": "The table lists each point of *{source}* and the stance "
+            "{organisation} takes on it in this response.",
+        },
+    },
+}
+"""The words that differ from a report's (`LABELS`), by kind and language."""
+
+RAW_LABELS = frozenset({"page", "draft", "keywords", "accessed"})
+"""Labels printed outside the template, which fill in only their own placeholders."""
+COMMON_PLACEHOLDERS = ("organisation", "org_possessive", "source")
+"""What every label the template prints may name: the short name, its genitive, the
+source's title."""
+
+
+def labels_for(
+    language: str, kind: str = "report", overrides: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The fixed words of a document about a `kind` of hearing, with the workspace's own."""
+    words = LABELS[language] | KIND_LABELS.get(kind, {}).get(language, {})
+    return words | dict(overrides or {})
+
+
+def placeholders(text: str) -> list[str]:
+    """The {fields} of a label as written, without braces; ValueError when its braces do
+    not pair up."""
+    return [
+        name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        for _, name, spec, conversion in string.Formatter().parse(text) if name is not None
+    ]
+
+
+def allowed_placeholders(name: str) -> tuple[str, ...]:
+    """The {names} the label `name` may hold."""
+    own: dict[str, None] = {}
+    for language, words in LABELS.items():
+        texts = [words[name], *(k[language].get(name, "") for k in KIND_LABELS.values())]
+        for text in texts:
+            own.update(dict.fromkeys(placeholders(text)))
+    if name in RAW_LABELS:
+        return tuple(own)
+    return tuple(dict.fromkeys([*COMMON_PLACEHOLDERS, *own]))
+
 
 STANCES: dict[str, dict[str, str]] = {
     "da": {

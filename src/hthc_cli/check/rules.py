@@ -343,6 +343,47 @@ def language_labels(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
         )
 
 
+def label_placeholders(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A label of hthc.yaml whose {placeholder} hthc cannot fill in."""
+    from hthc_cli.base.labels import allowed_placeholders, placeholders
+    from hthc_cli.workspace.schema import Record
+
+    labels = ws.config.get("labels") if ws.config is not None else None
+    if not isinstance(labels, Record):
+        return
+    for words in labels.values.values():
+        if not isinstance(words, Record):
+            continue
+        for name, text in words.values.items():
+            node = words.nodes.get(name)
+            if not isinstance(text, str) or not isinstance(node, YScalar):
+                continue
+            allowed = allowed_placeholders(name)
+            shown = ", ".join("{" + a + "}" for a in allowed)
+            try:
+                found = placeholders(text)
+            except ValueError:
+                yield Diagnostic.make(
+                    "HTHC104", node.loc,
+                    f"the braces in the label '{name}' do not pair up: hthc fills in "
+                    "what stands between { and }",
+                    hint="write {{ and }} for a brace to print"
+                    + (f"; this label may use {shown}" if allowed else ""),
+                )
+                continue
+            for field in dict.fromkeys(found):
+                if field in allowed:
+                    continue
+                yield Diagnostic.make(
+                    "HTHC104", _locate(ws, node, "{" + field, 0),
+                    f"the label '{name}' holds {{{field}}}, which hthc cannot fill in "
+                    "there",
+                    hint=did_you_mean(field, allowed)
+                    or (f"it may use {shown}" if allowed
+                        else "this label fills in nothing: write {{ and }} for a brace"),
+                )
+
+
 _PITFALLS: dict[str, tuple[str, str]] = {
     "html": ("HTML in a text is printed as it is, not interpreted",
              "remove it; use Markdown (**bold**, *italic*, lists) instead"),
@@ -439,6 +480,7 @@ RULES: tuple[Rule, ...] = (
     coverage,
     named_files,
     language_labels,
+    label_placeholders,
     markdown_pitfalls,
     one_line_texts,
 )

@@ -118,7 +118,8 @@ def item_view(ws: Workspace, item_id: str) -> Row:
     if source is not None:
         return {
             "kind": "source", "id": source.id, "file": str(source.record.loc),
-            "title": _all(source.title, langs), "publisher": _all(source.publisher, langs),
+            "source_kind": source.kind, "title": _all(source.title, langs),
+            "publisher": _all(source.publisher, langs),
             "published": _day(source.published), "url": source.url,
             "recommendations": [r.id for r in source.recommendations],
         }
@@ -277,9 +278,14 @@ def emit_item(item: Row, fmt: str) -> None:
     for key, value in item.items():
         if key in ("id", "key", "kind", "file") or value in (None, [], {}):
             continue
-        console.print(f"[bold cyan]{key}[/bold cyan]")
+        console.print(f"[bold cyan]{_SHOWN_AS.get(key, key)}[/bold cyan]")
         for line in _lines(value):  # a long line wraps at the terminal, not in a URL
             console.print("  " + escape(line), highlight=False, soft_wrap=True)
+
+
+_SHOWN_AS = {"source_kind": "kind"}
+"""Keys that JSON names otherwise than the file, where the file's name is taken ('kind' of
+a source is its kind of hearing; of an item shown, what the item is)."""
 
 
 def _lines(value: Any) -> list[str]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Location
 from hthc_cli.base.errors import RenderError
-from hthc_cli.base.labels import LABELS, STANCES, format_date, possessive
+from hthc_cli.base.labels import STANCES, format_date, possessive
 from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
@@ -116,7 +116,7 @@ def document_context(
             if source else "",
             page="{page}", pages="{pages}", link="{link}", date="{date}",
         )
-        for key, value in LABELS[language].items()
+        for key, value in ws.labels(language, source.kind if source else "report").items()
     }
     stances = STANCES[language]
 
@@ -299,22 +299,25 @@ def format_references(
     missing: list[tuple[Location, str]] = []
     full: dict[str, str] = {}
     short: dict[str, str] = {}
+    accessed = ws.labels(language)["accessed"]
     for key in keys:
         if key in ws.references:
             ref = ws.references[key]
-            full[key] = format_reference(ref, language, missing)
-            short[key] = format_reference(ref, language, missing, short=True)
+            full[key] = format_reference(ref, language, missing, accessed)
+            short[key] = format_reference(ref, language, missing, accessed, short=True)
     if missing:
         raise MissingTexts(language, missing)
     return full, short
 
 
 def format_reference(
-    ref: Reference, language: str, missing: list[tuple[Location, str]], short: bool = False
+    ref: Reference, language: str, missing: list[tuple[Location, str]], accessed: str,
+    short: bool = False,
 ) -> str:
     """A reference as a footnote in Markdown: Author (year): *Title*. Publisher. <url>
 
-    The short form, for a work cited again, is Author (year): *Main title*.
+    The short form, for a work cited again, is Author (year): *Main title*. `accessed` is
+    the label saying when the address was read ('Besøgt {date}.').
     """
 
     def pick(text: Text | None) -> str:
@@ -346,7 +349,7 @@ def format_reference(
     if ref.url:
         parts.append(f"<{ref.url}>")
         if ref.accessed is not None:
-            parts.append(LABELS[language]["accessed"].format(
+            parts.append(accessed.format(
                 date=format_date(ref.accessed, language)))
     note = pick(ref.note)
     if note:

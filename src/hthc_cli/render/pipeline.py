@@ -191,7 +191,7 @@ def unapproved_positions(ws: Workspace, response: Response) -> list[Position]:
 
 def draft_label(ws: Workspace, response: Response, language: str) -> str | None:
     """'UDKAST', 'DRAFT': what the header says unless every position shown is approved."""
-    return LABELS[language]["draft"] if unapproved_positions(ws, response) else None
+    return ws.labels(language)["draft"] if unapproved_positions(ws, response) else None
 
 
 def draft_note(ws: Workspace, response: Response) -> str | None:
@@ -264,7 +264,7 @@ def document_options(
     subject = (source.title.get(language) or source.id) if source else title
     organisation = ws.organisation.name.get(language) or ws.organisation.short_name or ""
     keywords = tuple(
-        k for k in (LABELS[language]["keywords"], source.id if source else None,
+        k for k in (ws.labels(language)["keywords"], source.id if source else None,
                     ws.organisation.short_name) if k
     )
     reference_doc = reference_path(ws, reference_doc)
@@ -274,7 +274,7 @@ def document_options(
             title=title, author=organisation, subject=subject, keywords=keywords,
             language=BCP47.get(language, language), date=response.date,
         ),
-        page_label=LABELS[language]["page"],
+        page_label=ws.labels(language)["page"],
         citations=citations,
         reference_doc=reference_doc,
         short_citations=short_citations,

@@ -61,6 +61,11 @@ languages: [da, en]                 # the first is the default
 reference_doc: letterhead.docx      # optional: a .docx with your letterhead and styles
 templates: templates                # optional: this is the default
 page_numbers: true                  # optional: "Side X af Y" when the letterhead has none
+labels:                             # optional: hthc's fixed words in your own
+  da:
+    specific: Vores bemærkninger til lovforslagets bestemmelser
+  en:
+    specific: Our remarks on the bill's provisions
 """,
     "recommendations": """\
 source:
@@ -73,6 +78,7 @@ source:
     en: Ministry of the Interior and Health
   published: 2025-01-15
   url: https://www.hoeringsportalen.dk/
+  kind: bill                        # report | bill | regulation | eu-proposal | strategy | other
 
 recommendations:
   - id: LF-2025-PATIENT-P1

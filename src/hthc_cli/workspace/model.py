@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from hthc_cli.base.labels import labels_for
 from hthc_cli.workspace.schema import IdRef, Record, Text
 from hthc_cli.workspace.source import SourceFile, YScalar
 
@@ -80,6 +81,11 @@ class Source:
     record: Record
     file: SourceFile
     recommendations: list[Recommendation] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """What is under consultation: report, bill, regulation, eu-proposal, …"""
+        return _str(self.record, "kind", "report")
 
 
 @dataclass(slots=True)
@@ -224,6 +230,19 @@ class Workspace:
         megabytes."""
         for source in self.files.values():
             source.release()
+
+    def labels(self, language: str, kind: str = "report") -> dict[str, str]:
+        """The fixed words of a document about a `kind` of hearing, as hthc.yaml rewords
+        them (unformatted: placeholders such as {organisation} are left in)."""
+        return labels_for(language, kind, self.own_labels(language))
+
+    def own_labels(self, language: str) -> dict[str, str]:
+        """The labels hthc.yaml rewords in `language`."""
+        labels = self.config.get("labels") if self.config is not None else None
+        words = labels.get(language) if isinstance(labels, Record) else None
+        if not isinstance(words, Record):
+            return {}
+        return {k: v for k, v in words.values.items() if isinstance(v, str)}
 
     def item(self, item_id: str) -> Recommendation | Position | None:
         return self.recommendations.get(item_id) or self.positions.get(item_id)

@@ -13,6 +13,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from hthc_cli.base.diagnostics import Diagnostic, Location
+from hthc_cli.base.labels import (
+    KIND_LABELS,
+    KINDS,
+    LABELS,
+    RAW_LABELS,
+    allowed_placeholders,
+)
 from hthc_cli.base.suggest import closest, describe_odd, did_you_mean, normalise
 from hthc_cli.workspace.source import (
     REPORTED,
@@ -66,8 +73,6 @@ def config_language(value: str) -> tuple[str | None, str | None]:
     problem) for what is no language code at all. A well-formed code of another language
     is taken as written (texts may be in it, though hthc cannot render it yet).
     """
-    from hthc_cli.base.labels import LABELS
-
     plain = value.strip().lower()
     if value in LABELS:
         return value, None
@@ -173,6 +178,35 @@ ORGANISATION = Spec(
         "cvr": Field("string", False, "Danish company registration number (CVR)."),
     },
 )
+
+
+def _label_words(language: str) -> Spec:
+    """The labels of one language that hthc.yaml may reword."""
+    fields = {}
+    for name, text in LABELS[language].items():
+        by_kind = name in KIND_LABELS["bill"][language]
+        filled = ", ".join(f"`{{{p}}}`" for p in allowed_placeholders(name))
+        if name in RAW_LABELS:
+            what = "Printed as written" + (f"; fills in {filled}." if filled else ".")
+        else:
+            what = f"Markdown; may fill in {filled}."
+        fields[name] = Field(
+            "string", False, what,
+            default=f"the kind's words; a report's: `{text}`" if by_kind else f"`{text}`",
+        )
+    return Spec(f"labels ({language})", fields)
+
+
+LABELS_SPEC = Spec(
+    "labels",
+    {
+        language: Field(
+            "object", False, f"Fixed words of the documents in '{language}' to replace.",
+            spec=_label_words(language),
+        )
+        for language in LABELS
+    },
+)
 WORKSPACE = Spec(
     "hthc.yaml",
     {
@@ -190,6 +224,11 @@ WORKSPACE = Spec(
             "bool", False, "Add \"page X of Y\" to the footer when the reference document's "
             "headers and footers show no page number.", default="true",
         ),
+        "labels": Field(
+            "object", False, "The documents' fixed words (headings, the annex title) in the "
+            "team's own words, per language: `labels: {da: {specific: …}}`.",
+            spec=LABELS_SPEC, default="hthc's words, which follow the source's kind",
+        ),
     },
 )
 SOURCE = Spec(
@@ -200,6 +239,10 @@ SOURCE = Spec(
         "publisher": Field("text", True, "Who published it."),
         "published": Field("date", True, "Publication date, YYYY-MM-DD."),
         "url": Field("url", False, "Where it can be read."),
+        "kind": Field(
+            "enum", False, "What it is; the document's headings and annex follow it (a bill's "
+            "provisions, a proposal's articles).", choices=KINDS, default="report",
+        ),
     },
 )
 RECOMMENDATION = Spec(
