@@ -188,6 +188,12 @@ CODES: dict[str, Code] = _codes(
          "A title, name or other one-line text holds a line break; it is printed as one line.",
          "Write it on one line (a YAML block '|' keeps line breaks; a plain or quoted value "
          "does not need one)."),
+    Code("HTHC312", "missing-for-template", E,
+         "A response lacks a key that its template needs: the built-in response template "
+         "(the default) needs `closing` and `signatory`; the brief needs neither. A template "
+         "says what it needs in a comment at its top, `{#- needs: closing, signatory -#}`.",
+         "Add the key, or give the response a template that does not need it "
+         "(`template: brief` for a response that is only rendered as a brief)."),
 )
 
 

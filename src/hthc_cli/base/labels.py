@@ -48,6 +48,13 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Udgivet af",
         "accessed": "Besøgt {date}.",
         "cvr": "CVR-nr.",
+        "brief_title": "{org_possessive} hovedpunkter",
+        "brief_key_points": "Hovedpunkter",
+        "brief_input": "Dit input",
+        "brief_invitation": "{organisation} er i gang med sit høringssvar, og fristen er "
+        "{date}. Har du input, som bør med i svaret, så skriv til {link}.",
+        "brief_full": "Høringssvaret med alle {org_possessive} bemærkninger sendes til "
+        "høringen: {link}",
     },
     "en": {
         "consultation_response": "Consultation response",
@@ -86,6 +93,13 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Published by",
         "accessed": "Accessed {date}.",
         "cvr": "CVR no.",
+        "brief_title": "{org_possessive} key points",
+        "brief_key_points": "Key points",
+        "brief_input": "Your input",
+        "brief_invitation": "{organisation} is writing its consultation response, due "
+        "{date}. If you have input that belongs in it, please write to {link}.",
+        "brief_full": "The response, with all of {org_possessive} remarks, goes to the "
+        "consultation: {link}",
     },
 }
 

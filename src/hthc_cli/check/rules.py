@@ -295,14 +295,14 @@ def named_files(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
         )
     if not any(r.template for r in ws.responses.values()):
         return
-    from hthc_cli.workspace.templates import builtin_templates
+    from hthc_cli.workspace.templates import builtin_templates, template_file_name
 
     own_name = ws.templates or "templates"
     dirs = [d for d in (ws.root / own_name, builtin_templates()) if d.is_dir()]
     names: list[str] | None = None
     for response in ws.responses.values():
         name = response.template
-        if not name or any(_template_file(d, name) for d in dirs):
+        if not name or any(_template_file(d, template_file_name(name)) for d in dirs):
             continue
         if names is None:
             names = sorted({p.relative_to(d).as_posix() for d in dirs
@@ -311,8 +311,19 @@ def named_files(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
             "HTHC110", response.record.locs.get("template", response.record.loc),
             f"the template '{name}' is neither in the workspace's {own_name}/ folder nor "
             "among hthc's built-in templates",
-            hint=did_you_mean(name, names) or "templates found: " + (", ".join(names) or "none"),
+            hint=_nearest_template(name, names)
+            or "templates found: " + (", ".join(names) or "none"),
         )
+
+
+def _nearest_template(name: str, names: list[str]) -> str | None:
+    """'did you mean …?' by the names before `.md.j2`, which every template shares."""
+    from hthc_cli.base.suggest import closest
+    from hthc_cli.workspace.templates import TEMPLATE_SUFFIX
+
+    by_stem = {n.removesuffix(TEMPLATE_SUFFIX): n for n in names}
+    found = closest(name.removesuffix(TEMPLATE_SUFFIX), by_stem)
+    return None if found is None else f"did you mean '{by_stem[found]}'?"
 
 
 def _template_file(folder: Path, name: str) -> bool:
@@ -471,6 +482,35 @@ def one_line_texts(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]
                 )
 
 
+def keys_for_template(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A response lacks a key its template needs (the response template: closing, signatory)."""
+    from hthc_cli.workspace.schema import RESPONSE
+    from hthc_cli.workspace.templates import (
+        DEFAULT_TEMPLATE,
+        template_dirs,
+        template_file_name,
+        template_needs,
+    )
+
+    dirs = template_dirs(ws.root, ws.templates)
+    needs: dict[str, tuple[str, ...]] = {}
+    for response in ws.responses.values():
+        name = template_file_name(response.template or DEFAULT_TEMPLATE)
+        if name not in needs:
+            needs[name] = template_needs(name, dirs)
+        for key in needs[name]:
+            field = RESPONSE.fields.get(key)
+            if field is None or key in response.record.nodes:
+                continue
+            what = field.description.split(";")[0].rstrip(".")
+            yield Diagnostic.make(
+                "HTHC312", response.record.locs.get("template", response.record.loc),
+                f"response '{response.id}' has no '{key}', which its template {name} needs",
+                hint=f"add '{key}:' — {what[:1].lower() + what[1:]}; or, if the response "
+                "is only rendered as a brief, write 'template: brief'",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     unknown_references,
     text_references,
@@ -483,5 +523,6 @@ RULES: tuple[Rule, ...] = (
     label_placeholders,
     markdown_pitfalls,
     one_line_texts,
+    keys_for_template,
 )
 

@@ -284,6 +284,13 @@ def render(
         typer.Option("--reference-doc", dir_okay=False,
                      help="A .docx whose styles, page setup and letterhead are used."),
     ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", "-t",
+                     help="Render with this template instead of the response's own, e.g. "
+                     "brief (the key points); written as build/ID.brief.LANG.FORMAT.",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Render consultation responses as Word (or Markdown, HTML, PDF) documents.
 
@@ -298,7 +305,8 @@ def render(
     loaded = load_workspace(root)
     # The texts check reads are the texts render prints: parse each once.
     with shared_parses(pipeline.texts_in(loaded.workspace, lang).__contains__):
-        _render(loaded, root, response_id, lang, fmt, output, output_dir, reference_doc)
+        _render(loaded, root, response_id, lang, fmt, output, output_dir, reference_doc,
+                template)
 
 
 @app.command("reference-doc")
@@ -322,6 +330,7 @@ def reference_doc(
 def _render(
     loaded: Loaded, root: Path, response_id: str | None, lang: str, fmt: str,
     output: Path | None, output_dir: Path | None, reference_doc: Path | None,
+    template: str | None = None,
 ) -> None:
     from hthc_cli.check.checker import blocking_errors, check_workspace
     from hthc_cli.check.reporters import TextReporter
@@ -340,7 +349,7 @@ def _render(
     # What only check needed (the files' text, each text's findings) goes before rendering.
     ws.release_sources()
     forget_analyses()
-    planned = pipeline.plan(ws, response_id, lang, fmt, output, output_dir)
+    planned = pipeline.plan(ws, response_id, lang, fmt, output, output_dir, template)
     if planned.skipped_note:
         sys.stderr.write(f"hthc: {planned.skipped_note}\n")
     documents = _render_with_progress(ws, planned.jobs, fmt, reference_doc)

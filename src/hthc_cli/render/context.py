@@ -188,7 +188,9 @@ def document_context(
             "date": format_date(response.date, language),
             "date_iso": response.date.isoformat(),
             "introduction": resolver.markdown(response.introduction, "the introduction"),
-            "closing": resolver.markdown(response.closing, "the closing"),
+            # a response for a brief only may have none
+            "closing": resolver.markdown(response.closing, "the closing")
+            if response.closing.scalars() else "",
             "signatory": {
                 "name": response.signatory.name,
                 "role": resolver.plain(response.signatory.role, "the signatory's role"),

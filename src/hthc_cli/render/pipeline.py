@@ -38,6 +38,8 @@ class Job:
     response: Response
     language: str
     output: Path
+    template: str | None = None
+    """`--template`: the template to use instead of the response's own."""
 
     @property
     def to_stdout(self) -> bool:
@@ -106,8 +108,13 @@ def plan(
     fmt: str,
     output: Path | None,
     output_dir: Path | None,
+    template: str | None = None,
 ) -> Plan:
-    """Which documents to write, and where."""
+    """Which documents to write, and where.
+
+    With `template` (`--template`), every response is rendered with it, to a file named
+    after it (`build/ID.brief.da.docx`), so that it does not replace the response's own.
+    """
     if output is not None and output_dir is not None:
         raise UsageError("use -o FILE or --output-dir DIR, not both")
     if fmt not in FORMATS:
@@ -118,7 +125,10 @@ def plan(
         )
     jobs = []
     skipped = []
+    kind = f".{template_stem(template)}" if template is not None else ""
     for response in _responses(ws, response_id):
+        if template is not None:
+            _check_needs(ws, response, template)
         languages = _languages(ws, response, language, named=response_id is not None)
         if not languages:
             skipped.append(response)
@@ -128,8 +138,10 @@ def plan(
                     f"hthc has no labels for '{lang}' yet; render in one of: "
                     + ", ".join(LABELS)
                 )
-            target = Path(f"{response.id}.{lang}.{fmt}")
-            jobs.append(Job(response, lang, (output_dir or ws.root / "build") / target))
+            target = Path(f"{response.id}{kind}.{lang}.{fmt}")
+            jobs.append(
+                Job(response, lang, (output_dir or ws.root / "build") / target, template)
+            )
     if not jobs:
         raise UsageError(
             f"no response is rendered in '{language}': {_own_languages(skipped)}; "
@@ -146,8 +158,32 @@ def plan(
                 f"-o names one file but {len(jobs)} documents would be written; "
                 "name a response and a language, or use --output-dir"
             )
-        jobs = [Job(jobs[0].response, jobs[0].language, output)]
+        jobs = [Job(jobs[0].response, jobs[0].language, output, template)]
     return Plan(jobs, language, skipped)
+
+
+def template_stem(template: str) -> str:
+    """`brief`, `hthc/brief.md.j2` → `brief`: the template's part of an output file name."""
+    name = template.rsplit("/", 1)[-1]
+    for suffix in (".md.j2", ".j2"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _check_needs(ws: Workspace, response: Response, template: str) -> None:
+    """`--template` names a template that needs a key the response lacks (check: HTHC312)."""
+    from hthc_cli.workspace.templates import template_dirs, template_file_name, template_needs
+
+    dirs = template_dirs(ws.root, ws.templates)
+    missing = [k for k in template_needs(template, dirs) if k not in response.record.nodes]
+    if missing:
+        keys = " and ".join(f"'{k}'" for k in missing)
+        raise UsageError(
+            f"response '{response.id}' ({response.record.loc}) has no {keys}, which the "
+            f"template {template_file_name(template)} needs; add "
+            + " and ".join(f"'{k}:'" for k in missing) + " to it, or use another template"
+        )
 
 
 def _responses(ws: Workspace, response_id: str | None) -> list[Response]:
@@ -216,39 +252,45 @@ def texts_in(ws: Workspace, language: str) -> set[str]:
 
 
 def prepare(
-    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None
+    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None,
+    template: str | None = None,
 ) -> tuple[str, DocumentContext]:
     """The template's output (texts as placeholders) and the context it was rendered with.
 
     ``reference`` is what the reference document brings of its own (None: nothing, as the
-    built-in one and the Markdown and HTML outputs).
+    built-in one and the Markdown and HTML outputs). ``template`` is used instead of the
+    response's own; a name without `.md.j2` (`brief`) is the file with it.
     """
     from hthc_cli.render.context import document_context
     from hthc_cli.render.templating import DEFAULT_TEMPLATE, render_template
-    from hthc_cli.workspace.templates import template_dirs
+    from hthc_cli.workspace.templates import template_dirs, template_file_name
 
     context = document_context(ws, response, language, reference)
     dirs = template_dirs(ws.root, ws.templates)
     values = {**context.values, "_slots": context.slots}
-    skeleton = render_template(response.template or DEFAULT_TEMPLATE, dirs, values)
+    name = template_file_name(template or response.template or DEFAULT_TEMPLATE)
+    skeleton = render_template(name, dirs, values)
     return skeleton, context
 
 
-def to_markdown(ws: Workspace, response: Response, language: str) -> str:
+def to_markdown(
+    ws: Workspace, response: Response, language: str, template: str | None = None
+) -> str:
     """The response as one Markdown file, each text written in at its place."""
     from hthc_cli.markup.compose import expand_markdown
 
-    skeleton, context = prepare(ws, response, language)
+    skeleton, context = prepare(ws, response, language, template=template)
     return expand_markdown(skeleton, context.slots, context.resolve)
 
 
 def to_tokens(
-    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None
+    ws: Workspace, response: Response, language: str, reference: ReferenceFeatures | None = None,
+    template: str | None = None,
 ) -> list[Token]:
     """The response as one token stream: the template's, each text parsed on its own."""
     from hthc_cli.markup.compose import compose
 
-    skeleton, context = prepare(ws, response, language, reference)
+    skeleton, context = prepare(ws, response, language, reference, template)
     return compose(skeleton, context.slots, context.resolve)
 
 
@@ -302,7 +344,7 @@ def render_bytes(
 ) -> bytes:
     """The finished document for one job, in memory."""
     if fmt == "md":
-        return to_markdown(ws, job.response, job.language).encode("utf-8")
+        return to_markdown(ws, job.response, job.language, job.template).encode("utf-8")
     from hthc_cli.markup.analysis import citation_keys
 
     reference = None
@@ -312,7 +354,7 @@ def render_bytes(
 
         reference_doc = reference_path(ws, reference_doc)
         reference = reference_features(reference_doc)
-    tokens = to_tokens(ws, job.response, job.language, reference)
+    tokens = to_tokens(ws, job.response, job.language, reference, job.template)
     options = document_options(
         ws, job.response, job.language, reference_doc, citation_keys(tokens)
     )

@@ -338,8 +338,14 @@ RESPONSE = Spec(
             "Ids of the specific positions; by default all that address the source.",
             default="every position that addresses the source",
         ),
-        "closing": Field("markdown", True, "Closing remarks (Markdown)."),
-        "signatory": Field("object", True, "Who signs.", spec=SIGNATORY),
+        "closing": Field(
+            "markdown", False, "Closing remarks (Markdown).",
+            default="none; the response template needs it, the brief does not",
+        ),
+        "signatory": Field(
+            "object", False, "Who signs.", spec=SIGNATORY,
+            default="none; the response template needs it, the brief does not",
+        ),
         "contact": Field("object", True, "Contact person.", spec=CONTACT),
         "template": Field("string", False, "Template name, default response.md.j2.",
                           default="response.md.j2"),
