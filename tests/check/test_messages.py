@@ -125,7 +125,7 @@ def test_a_template_in_the_workspace_templates_folder_is_found(
 ) -> None:
     root = make_workspace(overlay(tmp_path, {
         "responses/r.yaml": base("responses/r.yaml") + "template: letters/short.md.j2\n",
-        "templates/letters/short.md.j2": "{{ title }}\n",
+        "templates/letters/short.md.j2": "{{ response.title }}\n",
     }))
     assert check(root, monkeypatch) == []
     response = root / "responses" / "r.yaml"

@@ -194,6 +194,12 @@ CODES: dict[str, Code] = _codes(
          "says what it needs in a comment at its top, `{#- needs: closing, signatory -#}`.",
          "Add the key, or give the response a template that does not need it "
          "(`template: brief` for a response that is only rendered as a brief)."),
+    Code("HTHC313", "template-error", E,
+         "A template in the workspace's templates folder does not compile: a Jinja syntax "
+         "error, a filter or test that does not exist, or a name that is not in the "
+         "template's context (docs/templates.md lists them).",
+         "Correct the template at the line shown: close the tag or block, use the filter, "
+         "test or name the hint suggests."),
 )
 
 

@@ -63,6 +63,7 @@ def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult
 
     Positions, recommendations, references and hthc.yaml feed every response, and a file
     that cannot be read hides what it holds, so an error in any of them stops the render.
+    A template's errors do not: render compiles the templates it uses and says what is wrong.
     """
     ws = result.workspace
     others = {
@@ -72,6 +73,7 @@ def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult
     errors = [
         d for d in result.diagnostics
         if d.severity == Severity.ERROR and d.location.path not in others
+        and d.code != "HTHC313"
     ]
     if not errors:
         return None

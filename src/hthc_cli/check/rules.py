@@ -6,12 +6,13 @@ schema checks happen while loading (`hthc_cli.workspace`).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Diagnostic, Location, Severity
 from hthc_cli.base.suggest import describe_odd, did_you_mean
@@ -511,6 +512,201 @@ def keys_for_template(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             )
 
 
+def template_errors(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """Every template in the workspace's templates folder compiles as render compiles it.
+
+    A template is read whole, so all of its unknown filters, tests and names are reported,
+    not only the first; a syntax error stops the reading of that template. A template that
+    another includes may use the names the including one sets (a loop's variable).
+    """
+    folder = ws.root / (ws.templates or "templates")
+    paths = sorted(p for p in folder.rglob("*.j2") if p.is_file()) if folder.is_dir() else []
+    if not paths:
+        return
+    from hthc_cli.workspace.templates import builtin_templates, environment_class
+
+    env = environment_class()([folder], builtin_templates())
+    parsed: dict[str, tuple[Path, str, Any]] = {}
+    for path in paths:
+        name = path.relative_to(folder).as_posix()
+        shown = Path(os.path.relpath(path, ws.root)).as_posix()
+        source, problem = _template_source(env, path, name, shown)
+        if problem is not None:
+            yield problem
+        elif source is not None:
+            parsed[name] = (path, shown, source)
+    given = _names_given_by_includers(parsed)
+    for name, (_, shown, (text, tree)) in parsed.items():
+        found = list(_template_problems(env, name, shown, text, tree, given.get(name, set())))
+        yield from found
+        if not found:
+            problem = _template_compiles(env, name, shown, text, tree)
+            if problem is not None:
+                yield problem
+
+
+def _template_source(
+    env: Any, path: Path, name: str, shown: str
+) -> tuple[tuple[str, Any] | None, Diagnostic | None]:
+    """The template's text and syntax tree, or what stops it being read."""
+    import jinja2
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Diagnostic.make(
+            "HTHC010", Location(shown), f"the template cannot be read: {exc.strerror}",
+            hint="check the file's permissions",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        return None, Diagnostic.make(
+            "HTHC313", Location(shown, line, len(before) - before.rfind("\n")),
+            f"the template is not UTF-8: byte 0x{raw[exc.start]:02x} here is not valid UTF-8",
+            hint="save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)",
+        )
+    try:
+        return (text, env.parse(text, name, str(path))), None
+    except jinja2.TemplateSyntaxError as exc:
+        line = exc.lineno or 1
+        return None, Diagnostic.make(
+            "HTHC313", Location(shown, line, _tag_column(text, line)),
+            f"template syntax error: {exc.message}",
+            hint="every {% if %}, {% for %}, {% block %} and {% macro %} needs its "
+            "{% end… %}, every '{{' its '}}' and every '{%' its '%}'",
+        )
+    except RecursionError:
+        return None, Diagnostic.make(
+            "HTHC313", Location(shown), "the template is nested too deeply to read",
+            hint="nest fewer tags and brackets inside each other",
+        )
+
+
+def _template_problems(
+    env: Any, name: str, shown: str, text: str, tree: Any, given: set[str]
+) -> Iterator[Diagnostic]:
+    """Filters and tests that do not exist, and names that are not in the context."""
+    import jinja2
+    from jinja2 import meta, nodes
+
+    # Jinja's name finder compiles, and would stop at an unknown filter: it knows them all.
+    tolerant = env.overlay()
+    tolerant.filters, tolerant.tests = dict(env.filters), dict(env.tests)
+    for kind, known, node_type, before in (
+        ("filter", env.filters, nodes.Filter, r"\|\s*"),
+        ("test", env.tests, nodes.Test, r"\bis\s+(?:not\s+)?"),
+    ):
+        for node in tree.find_all(node_type):
+            if node.name not in known:
+                (tolerant.filters if kind == "filter" else tolerant.tests)[node.name] = str
+                yield Diagnostic.make(
+                    "HTHC313",
+                    Location(shown, node.lineno,
+                             _name_column(text, node.lineno, node.name, before)),
+                    f"there is no {kind} named '{node.name}'",
+                    hint=did_you_mean(node.name, known)
+                    or f"docs/templates.md lists hthc's own {kind}s; Jinja's are in its "
+                    "documentation",
+                )
+    # Asked for with `is defined`: a template may ask for a name the context lacks.
+    asked = {
+        t.node.name for t in tree.find_all(nodes.Test)
+        if t.name in ("defined", "undefined") and isinstance(t.node, nodes.Name)
+    }
+    known_names = env.known_names() | given
+    try:
+        finder = meta.TrackingCodeGenerator(tolerant)
+        finder.optimizer = None  # folding `"x" * 10**9` would make it; render does not fold
+        finder.visit(tree)
+        undeclared = finder.undeclared_identifiers - known_names - asked
+    except jinja2.TemplateSyntaxError:  # reported by _template_compiles
+        return
+    for variable in sorted(undeclared):
+        node = next(n for n in tree.find_all(nodes.Name)
+                    if n.name == variable and n.ctx == "load")
+        yield Diagnostic.make(
+            "HTHC313",
+            Location(shown, node.lineno,
+                     _name_column(text, node.lineno, variable, r"(?<![\w.])")),
+            f"the template uses '{variable}', which is not a name hthc gives templates",
+            hint=did_you_mean(variable, sorted(known_names))
+            or "the names a template is given are listed in docs/templates.md ('The context')",
+        )
+
+
+def _template_compiles(
+    env: Any, name: str, shown: str, text: str, tree: Any
+) -> Diagnostic | None:
+    """What else compiling the template refuses (a template that extends itself)."""
+    import jinja2
+
+    try:
+        env.compile(tree, name, name)
+    except jinja2.TemplateSyntaxError as exc:
+        line = exc.lineno or 1
+        return Diagnostic.make(
+            "HTHC313", Location(shown, line, _tag_column(text, line)), exc.message or "",
+            hint="correct the tag at this line",
+        )
+    except RecursionError:
+        return Diagnostic.make(
+            "HTHC313", Location(shown), "the template is nested too deeply to compile",
+            hint="nest fewer tags and brackets inside each other",
+        )
+    return None
+
+
+def _names_given_by_includers(parsed: dict[str, tuple[Path, str, Any]]) -> dict[str, set[str]]:
+    """The names each template may be given by the templates that include it.
+
+    Jinja gives an included template the including one's variables: whatever it sets, its
+    loops' and macros' variables. Followed through includes of includes.
+    """
+    from jinja2 import nodes
+
+    includes: dict[str, set[str]] = {}
+    sets: dict[str, set[str]] = {}
+    for name, (_, _, (_, tree)) in parsed.items():
+        sets[name] = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for include in tree.find_all(nodes.Include):
+            targets = include.template
+            values = targets.value if isinstance(targets, nodes.Const) else None
+            for target in values if isinstance(values, list | tuple) else [values]:
+                if isinstance(target, str):
+                    includes.setdefault(target, set()).add(name)
+    given: dict[str, set[str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for target, includers in includes.items():
+            names = set().union(*(sets.get(i, set()) | given.get(i, set()) for i in includers))
+            if names - given.get(target, set()):
+                given[target] = given.get(target, set()) | names
+                changed = True
+    return given
+
+
+def _name_column(text: str, line: int, name: str, before: str) -> int:
+    """The column of `name` (after the pattern `before`) in a template's line."""
+    lines = text.splitlines()
+    content = lines[line - 1] if 0 < line <= len(lines) else ""
+    match = re.search(before + "(" + re.escape(name) + r")\b", content)
+    return match.start(1) + 1 if match else _tag_column(text, line)
+
+
+def _tag_column(text: str, line: int) -> int:
+    """The column of the first tag in a template's line, or of its first character."""
+    lines = text.splitlines()
+    content = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = [i for i in (content.find("{{"), content.find("{%")) if i >= 0]
+    if found:
+        return min(found) + 1
+    return len(content) - len(content.lstrip()) + 1
+
+
 RULES: tuple[Rule, ...] = (
     unknown_references,
     text_references,
@@ -524,5 +720,6 @@ RULES: tuple[Rule, ...] = (
     markdown_pitfalls,
     one_line_texts,
     keys_for_template,
+    template_errors,
 )
 

@@ -21,6 +21,7 @@ from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
 from hthc_cli.workspace.schema import Text
+from hthc_cli.workspace.templates import CONTEXT_NAMES
 
 if TYPE_CHECKING:
     from hthc_cli.render.reference_doc import ReferenceFeatures
@@ -168,7 +169,7 @@ def document_context(
         })
 
     hearing = response.hearing
-    context: dict[str, Any] = {
+    built: dict[str, Any] = {
         "language": language,
         "labels": labels,
         "stances": dict(stances),
@@ -227,6 +228,8 @@ def document_context(
             "header": False, "first_page_header": False, "footer": False, "page_numbers": False,
         },
     }
+    # The one list of names: what check lets a template name is what it is given.
+    context = {name: built[name] for name in CONTEXT_NAMES}
     if resolver.missing:
         raise MissingTexts(language, resolver.missing)
     return DocumentContext(context, resolver.slots, resolver.link)

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     import jinja2
 
 DEFAULT_TEMPLATE = "response.md.j2"
-BUILTIN_PREFIX = "hthc"
-"""`{% extends "hthc/response.md.j2" %}` names the built-in template, whatever overrides it."""
 
 TIMEOUT_VARIABLE = "HTHC_TEMPLATE_TIMEOUT"
 MAX_SIZE = 32 * 1024 * 1024
@@ -392,14 +390,16 @@ def _bounded_filters(budget: _Budget, filters: dict[str, Callable[..., Any]]) ->
 
 @cache
 def _environment_class() -> type[Any]:
-    """Jinja's sandbox with the limits built in; made on first use, so check never loads Jinja."""
+    """hthc's Jinja (`environment_class`, which check compiles with) with the limits built in
+    and the filters' work; made on first use, so check never loads it for render."""
     import jinja2
     from jinja2 import nodes
-    from jinja2.compiler import CodeGenerator, Frame
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.compiler import Frame
     from jinja2.utils import generate_lorem_ipsum
 
-    from hthc_cli.base.suggest import did_you_mean
+    from hthc_cli.workspace.templates import environment_class
+
+    Checked = environment_class()
 
     def _budget_node() -> nodes.EnvironmentAttribute:
         return nodes.EnvironmentAttribute("budget")
@@ -415,7 +415,7 @@ def _environment_class() -> type[Any]:
             and node.node.name == "budget"
         )
 
-    class Generator(CodeGenerator):
+    class Generator(Checked.code_generator_class):  # type: ignore[name-defined,misc]
         environment: Environment
 
         def visit_For(self, node: nodes.For, frame: Frame) -> None:
@@ -439,54 +439,11 @@ def _environment_class() -> type[Any]:
                 self.write(", ")
             self.write("))")
 
-        def visit_Extends(self, node: nodes.Extends, frame: Frame) -> None:
-            target = node.template
-            if isinstance(target, nodes.Const) and target.value == self.name:
-                builtin = self.environment.builtin / str(self.name)
-                hint = (
-                    f"; to extend the built-in {self.name}, write "
-                    f'{{% extends "{BUILTIN_PREFIX}/{self.name}" %}}'
-                    if builtin.is_file() else ""
-                )
-                self.fail("a template cannot extend itself" + hint, node.lineno)
-            super().visit_Extends(node, frame)
-
-        def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
-            self._known("filter", node.name, self.environment.filters, node, frame)
-            super().visit_Filter(node, frame)
-
-        def visit_Test(self, node: nodes.Test, frame: Frame) -> None:
-            self._known("test", node.name, self.environment.tests, node, frame)
-            super().visit_Test(node, frame)
-
-        def _known(
-            self, kind: str, name: str, known: Iterable[str], node: nodes.Node, frame: Frame
-        ) -> None:
-            if name in known or frame.soft_frame:
-                return
-            hint = did_you_mean(name, known)
-            self.fail(f"no {kind} named '{name}'" + (f"; {hint}" if hint else ""), node.lineno)
-
-    class Environment(ImmutableSandboxedEnvironment):
+    class Environment(Checked):  # type: ignore[valid-type,misc]
         code_generator_class = Generator
-        intercepted_binops = frozenset({"*", "**", "+", "%"})
 
         def __init__(self, dirs: list[Path], builtin: Path, limits: Limits) -> None:
-            super().__init__(
-                loader=jinja2.ChoiceLoader([
-                    jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin))}),
-                    jinja2.FileSystemLoader([str(d) for d in dirs]),
-                ]),
-                undefined=jinja2.StrictUndefined,
-                autoescape=False,
-                keep_trailing_newline=True,
-                trim_blocks=True,
-                lstrip_blocks=True,
-                # Folding constants at compile time would run `"x" | center(10**9)` outside
-                # the limits below.
-                optimized=False,
-            )
-            self.builtin = builtin
+            super().__init__(dirs, builtin)
             self.budget = _Budget(limits)
             self.globals["range"] = self._range
             self.globals["lipsum"] = self._lipsum
