@@ -21,7 +21,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 IN_ORDER = {
     "da": [
         "HTHC's hovedpunkter: Høringssvar om Sundhedsstrukturkommissionens afrapportering",
-        "Health Tech Hub Copenhagen (HTHC) takker for muligheden",
+        "HTHC ser overordnet meget positivt på Sundhedsstrukturkommissionens anbefalinger",
         "Hovedpunkter",
         "Fælles national strategi og beslutningskompetence for digitalisering og data.",
         "Værdien skabes hos borgere og sundhedspersonale.",
@@ -35,7 +35,7 @@ IN_ORDER = {
     "en": [
         "HTHC's key points: Consultation response on the report of the Health Structure "
         "Commission",
-        "Health Tech Hub Copenhagen (HTHC) thanks the Ministry",
+        "HTHC is overall enthusiastic about the Health Structure Commission's",
         "Key points",
         "A joint national strategy and decision-making authority for digitalisation and data.",
         "Value is created among citizens and health personnel.",
@@ -212,7 +212,7 @@ def test_the_brief_as_a_pdf_reads_as_an_article(workspace: Path, tmp_path: Path)
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     assert_in_order(lines, [
         "HTHC's key points: Consultation response on the report of the",
-        "Health Tech Hub Copenhagen (HTHC) thanks the Ministry", "Key points",
+        "HTHC is overall enthusiastic about the Health Structure Commission's", "Key points",
         "A joint national strategy and decision-making authority for digitalisation and data.",
         "Scope of this response.", "Your input",
         "HTHC is writing its consultation response, due 6 August 2024.",
@@ -220,3 +220,18 @@ def test_the_brief_as_a_pdf_reads_as_an_article(workspace: Path, tmp_path: Path)
         "The response, with all of HTHC's remarks, goes to the consultation:",
     ])
     assert_no_furniture(lines, "en")
+
+
+def test_without_a_brief_introduction_the_brief_opens_with_the_introduction(
+    workspace: Path,
+) -> None:
+    path = workspace / RESPONSE_FILE
+    text = path.read_text(encoding="utf-8")
+    start = text.index("brief_introduction:")
+    path.write_text(text[:start] + text[text.index("general:", start):], encoding="utf-8")
+    run = hthc("render", RESPONSE, "--template", "brief", "--lang", "en", "--format", "md",
+               "-o", "-", cwd=workspace)
+    assert run.returncode == 0, run.stderr
+    opening = run.stdout.split("## Key points")[0]
+    assert "Health Tech Hub Copenhagen (HTHC) thanks the Ministry" in opening
+    assert "overall enthusiastic" not in opening

@@ -148,6 +148,7 @@ def _response(ws: Workspace, response: Response) -> Row:
         },
         "date": _day(response.date),
         "introduction": _all(response.introduction, langs),
+        "brief_introduction": _all(response.brief_introduction, langs),
         "general": [r.value for r in response.general],
         "specific": [p.id for p in ws.specific_positions(response)],
         "closing": _all(response.closing, langs),

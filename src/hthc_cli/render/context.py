@@ -189,6 +189,9 @@ def document_context(
             "date": format_date(response.date, language),
             "date_iso": response.date.isoformat(),
             "introduction": resolver.markdown(response.introduction, "the introduction"),
+            "brief_introduction": resolver.markdown(
+                response.brief_introduction, "the brief's introduction"
+            ),
             # a response for a brief only may have none
             "closing": resolver.markdown(response.closing, "the closing")
             if response.closing.scalars() else "",

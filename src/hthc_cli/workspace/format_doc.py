@@ -154,6 +154,9 @@ date: 2025-02-20
 introduction:
   da: Danske Patienter takker for muligheden for at afgive høringssvar.
   en: Danske Patienter thanks the Ministry for the opportunity to respond.
+brief_introduction:                 # optional: the brief opens with this instead
+  da: Vi forbereder et høringssvar om lovforslaget, og vi vil gerne høre fra jer.
+  en: We are preparing a response to the bill, and we would like to hear from you.
 general: [DP-PATIENT-VOICE]
 specific: [DP-RECORD-ACCESS]
 closing:

@@ -180,6 +180,7 @@ class Response:
     language: str | None
     record: Record
     file: SourceFile
+    brief_introduction: Text | None = None
 
     @classmethod
     def from_record(cls, r: Record, file: SourceFile) -> Response:
@@ -197,6 +198,7 @@ class Response:
             Person(_str(s, "name"), _opt_text(s, "role")),
             Person(_str(c, "name"), None, _opt_str(c, "email"), _opt_str(c, "phone")),
             _opt_str(r, "template"), _opt_str(r, "language"), r, file,
+            _opt_text(r, "brief_introduction"),
         )
 
 

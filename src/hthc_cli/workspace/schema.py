@@ -332,6 +332,10 @@ RESPONSE = Spec(
         "hearing": Field("object", True, "The hearing.", spec=HEARING),
         "date": Field("date", True, "The response's date."),
         "introduction": Field("markdown", True, "Thanks and who we are (Markdown)."),
+        "brief_introduction": Field(
+            "markdown", False, "The opening paragraph of the brief, written for members and "
+            "partners (Markdown).", default="the introduction",
+        ),
         "general": Field("refs", True, "Ids of the general positions, in order."),
         "specific": Field(
             "refs", False,
