@@ -155,3 +155,18 @@ def test_the_render_environment_gives_every_hthc_filter_its_work() -> None:
     env = _environment_class()([builtin_templates()], builtin_templates(), Limits())
     for name in FILTERS:
         assert env.from_string("{{ 'A title' | " + name + " }}").render() != "", name
+
+
+def test_checking_the_shipped_workspace_does_not_load_jinja() -> None:
+    """The shipped workspace's templates folder is hthc's own: check does not compile it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys; from pathlib import Path; "
+            "from hthc_cli.check.checker import check_workspace; "
+            "r = check_workspace(Path('.')); "
+            "print(sum(d.code == 'HTHC313' for d in r.diagnostics), 'jinja2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["0", "False"]

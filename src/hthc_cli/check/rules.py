@@ -519,11 +519,17 @@ def template_errors(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
     not only the first; a syntax error stops the reading of that template. A template that
     another includes may use the names the including one sets (a loop's variable).
     """
+    from hthc_cli.workspace.templates import builtin_templates
+
     folder = ws.root / (ws.templates or "templates")
-    paths = sorted(p for p in folder.rglob("*.j2") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir() or folder.resolve() == builtin_templates().resolve():
+        # hthc's own templates (where hthc's repository is the workspace) are tested with
+        # hthc: compiling them on every check would only cost its start-up time
+        return
+    paths = sorted(p for p in folder.rglob("*.j2") if p.is_file())
     if not paths:
         return
-    from hthc_cli.workspace.templates import builtin_templates, environment_class
+    from hthc_cli.workspace.templates import environment_class
 
     env = environment_class()([folder], builtin_templates())
     parsed: dict[str, tuple[Path, str, Any]] = {}
