@@ -512,6 +512,16 @@ def keys_for_template(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             )
 
 
+def _same_as_builtin(path: Path, folder: Path, builtin: Path) -> bool:
+    """A copy of one of hthc's own templates (as where hthc's repository is the workspace):
+    those are tested with hthc, and compiling them on every check would only cost time."""
+    own = builtin / path.relative_to(folder)
+    try:
+        return own.is_file() and own.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 def template_errors(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     """Every template in the workspace's templates folder compiles as render compiles it.
 
@@ -522,11 +532,11 @@ def template_errors(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
     from hthc_cli.workspace.templates import builtin_templates
 
     folder = ws.root / (ws.templates or "templates")
-    if not folder.is_dir() or folder.resolve() == builtin_templates().resolve():
-        # hthc's own templates (where hthc's repository is the workspace) are tested with
-        # hthc: compiling them on every check would only cost its start-up time
+    if not folder.is_dir():
         return
-    paths = sorted(p for p in folder.rglob("*.j2") if p.is_file())
+    builtin = builtin_templates()
+    paths = sorted(p for p in folder.rglob("*.j2")
+                   if p.is_file() and not _same_as_builtin(p, folder, builtin))
     if not paths:
         return
     from hthc_cli.workspace.templates import environment_class
