@@ -1,11 +1,31 @@
-"""Every test run keeps check's findings store in a folder of its own, not the user's cache."""
+"""What every test shares: a copy of the shipped workspace to change, and a findings store of
+the test run's own, not the user's cache."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the shipped workspace, free to change."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    for name in SHIPPED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copyfile(source, root / name)
+    return root
 
 
 @pytest.fixture(autouse=True, scope="session")

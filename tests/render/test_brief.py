@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[2]
 RESPONSE = "HTHC-HS-SSK-2024"
-SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
 RESPONSE_FILE = "responses/hoeringssvar-sundhedsstrukturkommissionen-2024.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -51,20 +49,6 @@ FURNITURE = {
     "da": ["Til:", "Med venlig hilsen", "Bilag", "Afslutning", "Høringsfrist:", "Holdning:"],
     "en": ["To:", "Yours sincerely", "Annex", "Closing remarks", "Deadline:", "Stance:"],
 }
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the shipped workspace, free to change."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
-    return root
 
 
 def hthc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 RESPONSE = "HTHC-HS-SSK-2024"
-SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LO_HEADER = "Danske Patienter, Fiolstræde 1, 1171 København K"
 
@@ -66,19 +64,6 @@ def convert(source: Path, to: str) -> Path:
         check=True, capture_output=True, timeout=240,
     )
     return source.with_suffix(f".{to}")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
-    return root
 
 
 @pytest.fixture(scope="module")

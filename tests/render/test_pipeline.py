@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 RESPONSE = "HTHC-HS-SSK-2024"
-SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the shipped workspace, free to break."""
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
-    return root
 
 
 def hthc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -16,25 +16,16 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 RESPONSE = "HTHC-HS-SSK-2024"
-SHIPPED = ("hthc.yaml", "references.yaml", "recommendations", "positions", "responses")
 MEMORY = 2 * 1024**3
 """Address space a render may take here; the templates below would need far more unbounded."""
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    root.mkdir()
-    for name in SHIPPED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copyfile(source, root / name)
-    (root / "templates").mkdir()
-    return root
+def workspace(workspace: Path) -> Path:
+    """The shipped workspace's copy, with a templates folder of its own."""
+    (workspace / "templates").mkdir()
+    return workspace
 
 
 def _limited() -> None:

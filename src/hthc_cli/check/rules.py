@@ -122,25 +122,16 @@ def text_references(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic
 
 def _at(ws: Workspace, scalar: YScalar, found: Finding) -> Location:
     """Where a finding in a text stands in its file: its snippet found again in the scalar's
-    source, counting the occurrences before it (a block scalar's header not included)."""
+    source, counting the occurrences before it."""
     value = str(scalar.value)
     snippet = value[found.offset : found.offset + max(found.length, 1)]
-    source = ws.files.get(scalar.loc.path)
-    if not snippet.strip() or source is None:
+    if not snippet.strip():
         return scalar.loc
     nth, position = 0, value.find(snippet)
     while 0 <= position < found.offset:
         nth += 1
         position = value.find(snippet, position + 1)
-    begin = scalar.start
-    if scalar.style in ("|", ">"):
-        begin = source.text.find("\n", begin, scalar.end) + 1 or begin
-    position = begin - 1
-    for _ in range(nth + 1):
-        position = source.text.find(snippet, position + 1, scalar.end)
-        if position < 0:
-            return scalar.loc
-    return source.locate(position)
+    return _locate(ws, scalar, snippet, nth)
 
 
 def text_content(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,8 @@ class FindingStore:
         """Write what this run used (so the file never grows past the workspace), if new."""
         if self.path is None or not (self._new or len(self._used) < len(self._entries)):
             return
+        import tempfile
+
         data = marshal.dumps((_FORMAT, _grammar(), self._used))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -39,15 +39,19 @@ class _Resolver:
     missing: list[tuple[Location, str]] = field(default_factory=list)
     slots: Slots = field(default_factory=Slots)
 
-    def text(self, text: Text | None, what: str) -> str:
-        """A text as written (several lines allowed: an address)."""
+    def value(self, text: Text | None, what: str) -> str:
+        """A text in the language, exactly as read; a missing one is remembered."""
         if text is None:
             return ""
         value = text.get(self.language)
         if value is None:
             self.missing.append((text.node.loc, what))
             return ""
-        return value.strip()
+        return value
+
+    def text(self, text: Text | None, what: str) -> str:
+        """A text as written (several lines allowed: an address)."""
+        return self.value(text, what).strip()
 
     def plain(self, text: Text | None, what: str) -> str:
         """A one-line text: a title, a name, a role."""
@@ -55,13 +59,7 @@ class _Resolver:
 
     def markdown(self, text: Text | None, what: str) -> str:
         """A Markdown text, as the placeholder of its own parse (of the text as check read it)."""
-        if text is None:
-            return ""
-        value = text.get(self.language)
-        if value is None:
-            self.missing.append((text.node.loc, what))
-            return ""
-        return self.slots.add(value)
+        return self.slots.add(self.value(text, what))
 
     def link(self, item_id: str) -> tuple[str, bool]:
         """What ``[[ID]]`` shows (the item's title), and whether it links to the item."""

@@ -162,15 +162,7 @@ class _Story:
     base_style: str
     in_note: bool = False
     needs_note_mark: bool = False
-    out: list[str] = field(default_factory=_Out)
-
-
-def _chunks(out: list[str]) -> list[bytes]:
-    return out.encoded() if isinstance(out, _Out) else ["".join(out).encode("utf-8")]
-
-
-def _text(out: list[str]) -> str:
-    return out.text() if isinstance(out, _Out) else "".join(out)
+    out: _Out = field(default_factory=_Out)
 
 
 def _written() -> list[Token]:
@@ -191,11 +183,9 @@ class _DocxBuilder:
         self.text_width = reference.text_width
         self.citations = CitationFormatter(citations, short_citations)
         self.body_tokens, self.notes = split_footnotes(tokens)
+        anchors = _anchors(tokens)
         if isinstance(tokens, list):
-            anchors = _anchors(tokens)
             tokens.clear()  # the body is freed as it is written (see _BlockWriter.render)
-        else:
-            anchors = _anchors(tokens)
         headers_and_footers = [
             rel.target_part.element
             for rel in self.document.part.rels.values()
@@ -224,7 +214,7 @@ class _DocxBuilder:
         if not story.out:
             story.out.append(ooxml.paragraph_open(ParagraphFormat(story.base_style)))
             story.out.append(ooxml.PARAGRAPH_CLOSE)
-        content = _chunks(story.out)
+        content = story.out.encoded()
         if self._footnotes is not None:
             self._footnotes.flush()
         root = self.document.element
@@ -275,7 +265,7 @@ class _DocxBuilder:
         if story.needs_note_mark:
             writer.paragraph()
             writer.close_paragraph()
-        self._footnotes.add(note_id, _text(story.out))
+        self._footnotes.add(note_id, story.out.text())
         return note_id
 
 

@@ -170,14 +170,17 @@ class SourceFile:
         """Where `needle` (its `nth` occurrence) stands inside a scalar in the file.
 
         `needle` is a string, or a pattern when a match must stand on its own: '@key' but
-        not the start of '@key-2023'.
+        not the start of '@key-2023'. A block scalar's header ('|', '>-') is not searched.
         """
+        begin = node.start
+        if node.style in ("|", ">"):
+            begin = self.text.find("\n", begin, node.end) + 1 or begin
         if isinstance(needle, re.Pattern):
-            for i, match in enumerate(needle.finditer(self.text, node.start, node.end)):
+            for i, match in enumerate(needle.finditer(self.text, begin, node.end)):
                 if i == nth:
                     return self.locate(match.start())
             return node.loc
-        pos = node.start - 1
+        pos = begin - 1
         for _ in range(nth + 1):
             pos = self.text.find(needle, pos + 1, node.end)
             if pos == -1:
