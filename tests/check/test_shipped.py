@@ -41,7 +41,33 @@ def test_the_shipped_workspace_checks_clean(hthc_process: Hthc) -> None:
     assert run.returncode == 0, run.stdout
     report = json.loads(run.stdout)
     assert report["summary"]["errors"] == report["summary"]["warnings"] == 0
-    assert {d["code"] for d in report["diagnostics"]} <= {"HTHC306"}
+    assert {d["code"] for d in report["diagnostics"]} <= {"HTHC306", "HTHC319"}
+    drafts = [(d["path"], d["message"]) for d in report["diagnostics"] if d["code"] == "HTHC319"]
+    assert drafts == [(
+        "responses/hoeringssvar-digital-sundhed-danmark-2025.yaml",
+        "response 'HTHC-HS-DSD-2025' is a draft: it is rendered marked UDKAST/DRAFT",
+    )]
+
+
+def test_the_2025_response_reuses_the_2024_positions_and_is_marked_draft() -> None:
+    """A second use of a position needs no copy: the 2025 response shows 2024 positions,
+    each addressing the bill's sections as well as the commission's recommendation."""
+    response = yaml.safe_load(
+        (ROOT / "responses/hoeringssvar-digital-sundhed-danmark-2025.yaml").read_text("utf-8")
+    )
+    assert (response["source"], response["status"]) == ("DSD-2025", "draft")
+    assert "case_number" not in response["hearing"]
+    assert response["hearing"]["deadline"].isoformat() == "2025-07-02"
+    sections = shipped_recommendations("DSD-2025")
+    assert sections == ["DSD-2025-P1", "DSD-2025-P2", "DSD-2025-P4", "DSD-2025-P5"]
+    on_the_bill = [p for p in shipped_positions() if set(p["addresses"]) & set(sections)]
+    assert sorted(p["id"] for p in on_the_bill) == [
+        "HTHC-GOLDEN-MIDDLE", "HTHC-NATIONAL-STRATEGY", "HTHC-VALUE-NEAR-CITIZENS",
+    ]
+    for position in on_the_bill:  # the same text answers both hearings
+        assert "SSK-2024-DIGI" in position["addresses"]
+    ids = [p["id"] for p in shipped_positions()]
+    assert len(ids) == len(set(ids)) == 7
 
 
 def test_list_positions(hthc: Hthc) -> None:
@@ -80,6 +106,19 @@ def test_coverage_of_the_commission_report(hthc: Hthc) -> None:
         assert row["source"] == "SSK-2024"
         assert row["positions"] == addressing(row["recommendation"])
         assert row["positions"], f"{row['recommendation']} has no position"
+
+
+def test_coverage_shows_both_sources(hthc: Hthc) -> None:
+    run = hthc("coverage", "--format", "json", cwd=ROOT)
+    assert (run.returncode, run.stderr) == (0, "")
+    rows = json.loads(run.stdout)
+    assert [r["recommendation"] for r in rows] == (
+        shipped_recommendations("DSD-2025") + shipped_recommendations("SSK-2024")
+    )
+    by_id = {r["recommendation"]: r for r in rows}
+    assert by_id["DSD-2025-P1"]["positions"] == ["HTHC-GOLDEN-MIDDLE"]
+    assert by_id["DSD-2025-P5"]["positions"] == ["HTHC-VALUE-NEAR-CITIZENS"]
+    assert by_id["DSD-2025-P2"]["stances"] == ["support", "support-with-reservations"]
 
 
 @pytest.mark.parametrize(

@@ -101,8 +101,8 @@ def test_the_shipped_brief_lists_the_key_points_and_invites_input(
 
 
 def test_the_brief_and_the_response_are_written_side_by_side(workspace: Path) -> None:
-    assert hthc("render", "--lang", "da", cwd=workspace).returncode == 0
-    run = hthc("render", "--lang", "da", "--template", "brief.md.j2", cwd=workspace)
+    assert hthc("render", RESPONSE, "--lang", "da", cwd=workspace).returncode == 0
+    run = hthc("render", RESPONSE, "--lang", "da", "--template", "brief.md.j2", cwd=workspace)
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in (workspace / "build").iterdir()) == [
         f"{RESPONSE}.brief.da.docx", f"{RESPONSE}.da.docx"
@@ -131,7 +131,7 @@ def test_a_response_only_for_a_brief_needs_no_closing_or_signatory(workspace: Pa
     run = hthc("check", "--color", "never", cwd=workspace)
     assert "HTHC312" not in run.stdout
     assert run.returncode == 0, run.stdout
-    run = hthc("render", "--lang", "en", "--format", "md", "-o", "-", cwd=workspace)
+    run = hthc("render", RESPONSE, "--lang", "en", "--format", "md", "-o", "-", cwd=workspace)
     assert run.returncode == 0, run.stderr
     text = cut_links(run.stdout.splitlines())
     assert_in_order(text, IN_ORDER["en"])

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 RESPONSE = "HTHC-HS-SSK-2024"
+DRAFT_RESPONSE = "HTHC-HS-DSD-2025"
+"""The shipped response of 2025, which says `status: draft`."""
 
 
 def hthc(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -167,9 +169,12 @@ def test_default_outputs_every_response_in_every_language(workspace: Path) -> No
     out = hthc("render", "--format", "md", cwd=workspace)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
+        f"wrote build/{DRAFT_RESPONSE}.da.md",
+        f"wrote build/{DRAFT_RESPONSE}.en.md",
         f"wrote build/{RESPONSE}.da.md",
         f"wrote build/{RESPONSE}.en.md",
     ]
+    assert out.stderr == f"hthc: {DRAFT_RESPONSE} is marked as a draft: it says 'status: draft'\n"
 
 
 def test_usage_errors_exit_2(workspace: Path) -> None:
@@ -181,7 +186,7 @@ def test_usage_errors_exit_2(workspace: Path) -> None:
     assert "'de' is not a language of this workspace (da, en)" in out.stderr
     out = hthc("render", "--format", "md", "-o", "x.md", cwd=workspace)
     assert out.returncode == 2
-    assert "-o names one file but 2 documents would be written" in out.stderr
+    assert "-o names one file but 4 documents would be written" in out.stderr
 
 
 def test_an_unwritable_target_is_a_clear_error(workspace: Path) -> None:
@@ -403,7 +408,7 @@ def test_dash_takes_one_document(workspace: Path) -> None:
     out = hthc("render", "--format", "md", "-o", "-", cwd=workspace)
     assert (out.returncode, out.stdout) == (2, "")
     assert out.stderr == (
-        "hthc: -o - (standard output) takes one document but 2 would be written; "
+        "hthc: -o - (standard output) takes one document but 4 would be written; "
         "name a response and a language\n"
     )
 
@@ -487,19 +492,23 @@ def test_rendering_every_response_in_a_language_skips_those_written_in_another(
     _second_response(workspace, "HTHC-HS-SECOND")
     out = hthc("render", "--lang", "en", "--format", "md", cwd=workspace)
     assert out.returncode == 0, out.stderr
-    assert out.stdout == "wrote build/HTHC-HS-SECOND.en.md\n"
-    assert out.stderr == f"hthc: not rendered in 'en': {RESPONSE} (language: da)\n"
+    assert out.stdout.splitlines() == [
+        f"wrote build/{DRAFT_RESPONSE}.en.md", "wrote build/HTHC-HS-SECOND.en.md",
+    ]
+    assert out.stderr.splitlines()[0] == f"hthc: not rendered in 'en': {RESPONSE} (language: da)"
     out = hthc("render", "--format", "md", cwd=workspace)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
+        f"wrote build/{DRAFT_RESPONSE}.da.md",
+        f"wrote build/{DRAFT_RESPONSE}.en.md",
         f"wrote build/{RESPONSE}.da.md",
         "wrote build/HTHC-HS-SECOND.da.md",
         "wrote build/HTHC-HS-SECOND.en.md",
     ]
-    assert out.stderr == ""
 
 
 def test_nothing_to_render_in_the_language_is_a_usage_error(workspace: Path) -> None:
+    (workspace / "responses" / "hoeringssvar-digital-sundhed-danmark-2025.yaml").unlink()
     _danish_only(workspace)
     out = hthc("render", "--lang", "en", "--format", "md", cwd=workspace)
     assert (out.returncode, out.stdout) == (2, "")
@@ -538,12 +547,16 @@ def test_render_says_in_one_line_which_shown_positions_are_not_approved(
     out = hthc("render", "--format", "md", cwd=workspace)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
+        f"wrote build/{DRAFT_RESPONSE}.da.md", f"wrote build/{DRAFT_RESPONSE}.en.md",
         f"wrote build/{RESPONSE}.da.md", f"wrote build/{RESPONSE}.en.md",
     ]
-    assert out.stderr == (
+    assert out.stderr.splitlines() == [
+        f"hthc: {DRAFT_RESPONSE} is marked as a draft: it says 'status: draft'; 2 of the "
+        "positions it shows are not approved (HTHC-NATIONAL-STRATEGY: review, "
+        "HTHC-GOLDEN-MIDDLE: draft)",
         f"hthc: {RESPONSE} is marked as a draft: 2 of the positions it shows are not "
-        "approved (HTHC-NATIONAL-STRATEGY: review, HTHC-GOLDEN-MIDDLE: draft)\n"
-    )
+        "approved (HTHC-NATIONAL-STRATEGY: review, HTHC-GOLDEN-MIDDLE: draft)",
+    ]
 
 
 def test_a_response_whose_positions_are_all_approved_says_nothing_more(
@@ -575,3 +588,45 @@ def test_the_document_is_marked_draft_in_its_language_unless_all_is_approved(
     assert [p.id for p in unapproved_positions(ws, response)] == ["HTHC-GOLDEN-MIDDLE"]
     assert document_options(ws, response, "da", None, "").draft_mark == "UDKAST"
     assert document_options(ws, response, "en", None, "").draft_mark == "DRAFT"
+
+
+def test_a_response_that_says_status_draft_is_marked_draft_though_all_is_approved(
+    workspace: Path,
+) -> None:
+    from hthc_cli.render.pipeline import document_options, draft_note, unapproved_positions
+    from hthc_cli.workspace.loader import load_workspace
+
+    ws = load_workspace(workspace).workspace
+    response = ws.responses[DRAFT_RESPONSE]
+    assert unapproved_positions(ws, response) == []
+    assert document_options(ws, response, "da", None, "").draft_mark == "UDKAST"
+    assert document_options(ws, response, "en", None, "").draft_mark == "DRAFT"
+    assert draft_note(ws, response) == (
+        f"{DRAFT_RESPONSE} is marked as a draft: it says 'status: draft'"
+    )
+
+    path = workspace / "responses" / "hoeringssvar-digital-sundhed-danmark-2025.yaml"
+    replace_in(path, "status: draft\n", "status: final\n")
+    ws = load_workspace(workspace).workspace
+    response = ws.responses[DRAFT_RESPONSE]
+    assert document_options(ws, response, "da", None, "").draft_mark is None
+    assert draft_note(ws, response) is None
+    out = hthc("check", "--release", "--color", "never", cwd=workspace)
+    assert (out.returncode, "HTHC319" in out.stdout) == (0, False)
+
+
+def test_check_release_refuses_a_draft_response_at_its_status(workspace: Path) -> None:
+    path = "responses/hoeringssvar-digital-sundhed-danmark-2025.yaml"
+    line = line_of(workspace / path, "status: draft")
+    out = hthc("check", "--color", "never", cwd=workspace)
+    assert out.returncode == 0
+    assert (
+        f"{path}:{line}:9: info HTHC319 response '{DRAFT_RESPONSE}' is a draft: it is rendered "
+        "marked UDKAST/DRAFT [draft-response]"
+    ) in out.stdout.splitlines()
+    out = hthc("check", "--release", "--color", "never", cwd=workspace)
+    assert out.returncode == 1
+    assert (
+        f"{path}:{line}:9: error HTHC319 response '{DRAFT_RESPONSE}' is a draft: it is "
+        "rendered marked UDKAST/DRAFT [draft-response]"
+    ) in out.stdout.splitlines()

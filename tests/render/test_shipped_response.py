@@ -15,6 +15,8 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSE = "HTHC-HS-SSK-2024"
+REUSE = "HTHC-HS-DSD-2025"
+"""The worked example of reuse: the 2024 positions answering the 2025 draft bill."""
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
     "w": W,
@@ -54,7 +56,7 @@ def texts(root: etree._Element) -> Iterator[str]:
 
 def test_by_default_every_language_is_written_to_build(rendered: Path) -> None:
     assert sorted(p.name for p in rendered.iterdir()) == [
-        f"{RESPONSE}.da.docx", f"{RESPONSE}.en.docx"
+        f"{REUSE}.da.docx", f"{REUSE}.en.docx", f"{RESPONSE}.da.docx", f"{RESPONSE}.en.docx"
     ]
 
 
@@ -169,8 +171,81 @@ def test_document_properties_come_from_the_response(rendered: Path) -> None:
 
 def test_a_second_render_is_byte_identical(rendered: Path, tmp_path: Path) -> None:
     render(tmp_path)
-    for name in (f"{RESPONSE}.da.docx", f"{RESPONSE}.en.docx"):
-        assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
+    for path in rendered.glob("*.docx"):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_paraphrase_is_said_once_by_the_note_under_each_quote(rendered: Path) -> None:
+    for lang, note, repeated in (("da", "Gengivet med egne ord, ikke ordret citat",
+                                  "Parafrase efter"),
+                                 ("en", "Paraphrased, not a verbatim quotation",
+                                  "Paraphrase following")):
+        body = list(texts(part(rendered / f"{RESPONSE}.{lang}.docx", "word/document.xml")))
+        assert sum(note in t for t in body) == 7  # under each of the seven quotes
+        assert not [t for t in body if repeated in t or "own wording" in t
+                    or "egen ordlyd" in t]
+
+
+REUSE_IN_ORDER = {
+    "da": [
+        "UDKAST",
+        "Til: Indenrigs- og Sundhedsministeriet",
+        "Dato: 1. juli 2025",
+        "Høring: Udkast til forslag til lov om Digital Sundhed Danmark",
+        "Høringsfrist: 2. juli 2025",
+        "Høringssvar om udkast til forslag til lov om Digital Sundhed Danmark",
+        "Health Tech Hub Copenhagen (HTHC) takker for muligheden for at afgive høringssvar om "
+        "udkast til forslag til lov om Digital Sundhed Danmark.",
+        "Generelle bemærkninger",
+        "Fælles national strategi og beslutningskompetence for digitalisering og data",
+        "Bemærkninger til lovforslagets bestemmelser",
+        "§ 1: Digital Sundhed Danmark oprettes",
+        "Den gyldne middelvej mellem centralisering og decentralisering",
+        "§ 2: Formål",
+        "Værdien skabes hos borgere og sundhedspersonale",
+        "§ 4: Opgaver",
+        "Se Værdien skabes hos borgere og sundhedspersonale ovenfor.",
+        "Se Den gyldne middelvej mellem centralisering og decentralisering ovenfor.",
+        "§ 5: Data",
+        "Afslutning",
+        "HTHC står gerne til rådighed for en uddybende dialog om høringssvaret og om, hvordan "
+        "digitalisering og data kan bygges ind i fremtidens sundhedsvæsen.",
+        "Med venlig hilsen",
+        "Bilag: HTHC's holdning til lovforslagets bestemmelser",
+    ],
+    "en": [
+        "DRAFT",
+        "To: Ministry of the Interior and Health",
+        "Deadline: 2 July 2025",
+        "Consultation response on the draft bill on Digital Sundhed Danmark",
+        "§ 1: Digital Sundhed Danmark is established",
+        "§ 2: Purpose",
+        "§ 4: Tasks",
+        "§ 5: Data",
+        "Yours sincerely",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_2025_response_reuses_the_positions_marked_draft(rendered: Path, lang: str) -> None:
+    docx = rendered / f"{REUSE}.{lang}.docx"
+    with zipfile.ZipFile(docx) as package:
+        headers = [n for n in package.namelist() if re.fullmatch(r"word/header\d*\.xml", n)]
+        header_text = [t for n in headers for t in texts(etree.fromstring(package.read(n)))]
+    body = [*header_text[:1], *texts(part(docx, "word/document.xml"))]
+    position = 0
+    for expected in REUSE_IN_ORDER[lang]:
+        found = [i for i, t in enumerate(body) if expected in t and i >= position]
+        assert found, f"{expected!r} missing or out of order"
+        position = found[0]
+    # no case number: the høringsnotat's is not the hearing's
+    assert not [t for t in body if t.startswith(("Sagsnr.", "Case no."))]
+    # only what HTHC said: the three positions of 2024 that speak to the bill
+    headings = "\n".join(body)
+    for left_out in ("Telemedicinske centre", "Telemedicine centres",
+                     "Høringssvarets afgrænsning", "Scope of this response"):
+        assert left_out not in headings
 
 
 def test_openxml_audit_finds_no_errors_in_the_shipped_responses(rendered: Path) -> None:

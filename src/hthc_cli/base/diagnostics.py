@@ -200,6 +200,11 @@ CODES: dict[str, Code] = _codes(
          "template's context (docs/templates.md lists them).",
          "Correct the template at the line shown: close the tag or block, use the filter, "
          "test or name the hint suggests."),
+    Code("HTHC319", "draft-response", I,
+         "A response says `status: draft`: it is rendered marked UDKAST/DRAFT (an error with "
+         "--release).",
+         "Remove `status: draft` (or write `status: final`) once the response is ready to "
+         "send."),
 )
 
 

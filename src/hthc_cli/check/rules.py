@@ -231,6 +231,13 @@ def response_contents(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
                     hint="set 'status: approved' once it is approved",
                     severity=Severity.ERROR if options.release else None,
                 )
+        if response.draft:
+            yield Diagnostic.make(
+                "HTHC319", response.record.locs.get("status", response.record.loc),
+                f"response '{response.id}' is a draft: it is rendered marked UDKAST/DRAFT",
+                hint="remove 'status: draft' once the response is ready to send",
+                severity=Severity.ERROR if options.release else None,
+            )
         if response.hearing.deadline != date.min and response.hearing.deadline < today:
             loc = response.record.loc
             hearing = response.record.get("hearing")

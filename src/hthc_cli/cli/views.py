@@ -142,6 +142,7 @@ def _response(ws: Workspace, response: Response) -> Row:
         "kind": "response", "id": response.id, "file": str(response.record.loc),
         "source": response.source.value if response.source else None,
         "title": _all(response.title, langs),
+        "status": response.status,
         "hearing": {
             "authority": _all(hearing.authority, langs), "case_number": hearing.case_number,
             "deadline": _day(hearing.deadline), "url": hearing.url,

@@ -226,20 +226,28 @@ def unapproved_positions(ws: Workspace, response: Response) -> list[Position]:
 
 
 def draft_label(ws: Workspace, response: Response, language: str) -> str | None:
-    """'UDKAST', 'DRAFT': what the header says unless every position shown is approved."""
-    return ws.labels(language)["draft"] if unapproved_positions(ws, response) else None
+    """'UDKAST', 'DRAFT': what the header says while the response is `status: draft` or a
+    position it shows is not approved."""
+    if response.draft or unapproved_positions(ws, response):
+        return ws.labels(language)["draft"]
+    return None
 
 
 def draft_note(ws: Workspace, response: Response) -> str | None:
-    """One line saying which positions keep a response a draft, or None."""
+    """One line saying what keeps a response a draft, or None."""
     unapproved = unapproved_positions(ws, response)
-    if not unapproved:
+    reasons = []
+    if response.draft:
+        reasons.append("it says 'status: draft'")
+    if unapproved:
+        verb = "is" if len(unapproved) == 1 else "are"
+        reasons.append(
+            f"{len(unapproved)} of the positions it shows {verb} not approved ("
+            + ", ".join(f"{p.id}: {p.status}" for p in unapproved) + ")"
+        )
+    if not reasons:
         return None
-    verb = "is" if len(unapproved) == 1 else "are"
-    return (
-        f"{response.id} is marked as a draft: {len(unapproved)} of the positions it shows "
-        f"{verb} not approved (" + ", ".join(f"{p.id}: {p.status}" for p in unapproved) + ")"
-    )
+    return f"{response.id} is marked as a draft: " + "; ".join(reasons)
 
 
 def texts_in(ws: Workspace, language: str) -> set[str]:

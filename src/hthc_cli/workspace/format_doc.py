@@ -143,6 +143,7 @@ source: LF-2025-PATIENT
 title:
   da: Høringssvar om udkast til lov om patienters retsstilling
   en: Consultation response on the draft bill on the legal position of patients
+status: final                       # draft | final (the default); a draft is marked UDKAST
 hearing:
   authority:
     da: Indenrigs- og Sundhedsministeriet

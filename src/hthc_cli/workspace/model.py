@@ -181,6 +181,12 @@ class Response:
     record: Record
     file: SourceFile
     brief_introduction: Text | None = None
+    status: str = "final"
+
+    @property
+    def draft(self) -> bool:
+        """Marked `status: draft`: not to be sent as it is."""
+        return self.status == "draft"
 
     @classmethod
     def from_record(cls, r: Record, file: SourceFile) -> Response:
@@ -198,7 +204,7 @@ class Response:
             Person(_str(s, "name"), _opt_text(s, "role")),
             Person(_str(c, "name"), None, _opt_str(c, "email"), _opt_str(c, "phone")),
             _opt_str(r, "template"), _opt_str(r, "language"), r, file,
-            _opt_text(r, "brief_introduction"),
+            _opt_text(r, "brief_introduction"), _str(r, "status", "final"),
         )
 
 

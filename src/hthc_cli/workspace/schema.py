@@ -164,6 +164,7 @@ class IdRef:
 
 STANCES = ("support", "support-with-reservations", "oppose", "neutral", "new-proposal")
 STATUSES = ("draft", "review", "approved")
+RESPONSE_STATUSES = ("draft", "final")
 WORDINGS = ("verbatim", "paraphrase")
 
 ORGANISATION = Spec(
@@ -329,6 +330,11 @@ RESPONSE = Spec(
         "id": Field("id", True, "Unique id of the response."),
         "source": Field("ref", True, "Id of the source it answers."),
         "title": Field("text", True, "Title of the response."),
+        "status": Field(
+            "enum", False, "`draft` marks the document UDKAST/DRAFT, as a position that is "
+            "not approved does, and keeps `hthc check --release` from passing.",
+            choices=RESPONSE_STATUSES, default="final",
+        ),
         "hearing": Field("object", True, "The hearing.", spec=HEARING),
         "date": Field("date", True, "The response's date."),
         "introduction": Field("markdown", True, "Thanks and who we are (Markdown)."),
