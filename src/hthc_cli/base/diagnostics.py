@@ -147,6 +147,11 @@ CODES: dict[str, Code] = _codes(
          "Move it to `general`, or make it address a recommendation of this source."),
     Code("HTHC209", "listed-twice", W, "A response lists the same position twice.",
          "Keep it in one place: `general` or `specific`."),
+    Code("HTHC210", "outcome-of-unused-position", E,
+         "A response records an outcome for a position it does not use (or that does not "
+         "exist): the høringsnotat can only have answered what the response said.",
+         "Correct the id (the hint suggests the nearest of the response's positions), or "
+         "record the outcome in the response that used the position."),
     # Content
     Code("HTHC301", "missing-translation", W,
          "A text lacks one of the workspace's languages.",

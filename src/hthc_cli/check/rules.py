@@ -249,6 +249,28 @@ def response_contents(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             )
 
 
+def outcome_positions(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """An outcome is recorded for a position the response used."""
+    if ws.incomplete & {"positions", "recommendations"}:
+        return  # what a file that could not be read holds may be what the response used
+    for response in ws.responses.values():
+        if not response.outcomes:
+            continue
+        used = [p.id for p in ws.used_positions(response)]
+        for outcome in response.outcomes:
+            ref = outcome.position
+            if ref is None or ref.value in used:
+                continue
+            what = ("is not a position" if ref.value not in ws.positions
+                    else f"is a position response '{response.id}' does not use")
+            yield Diagnostic.make(
+                "HTHC210", ref.loc,
+                f"an outcome of response '{response.id}' is for '{ref.value}', which {what}",
+                hint=did_you_mean(ref.value, used)
+                or "the response uses: " + (", ".join(used) or "no position"),
+            )
+
+
 def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     if "positions" in ws.incomplete:
         return
@@ -727,6 +749,7 @@ RULES: tuple[Rule, ...] = (
     text_content,
     position_use,
     response_contents,
+    outcome_positions,
     coverage,
     named_files,
     language_labels,

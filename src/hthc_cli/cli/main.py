@@ -221,11 +221,19 @@ def coverage(
     workspace: WorkspaceOption = None,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
     lang: Annotated[str | None, typer.Option(help="Language of the titles.")] = None,
+    outcomes: Annotated[
+        bool, typer.Option("--outcomes", help="Each position's history across hearings: "
+                           "the responses that used it and what came of it.")
+    ] = False,
 ) -> None:
     """A table of each recommendation, the stances taken on it and the positions."""
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
+    if outcomes:
+        rows = views.outcome_rows(ws, source, views.language(ws, lang))
+        views.emit_table(rows, format, title="Outcomes")
+        return
     rows = views.coverage_rows(ws, source, views.language(ws, lang))
     views.emit_table(rows, format, title="Coverage")
 

@@ -12,7 +12,7 @@ from hthc_cli.base.diagnostics import Severity
 from hthc_cli.base.errors import UsageError
 from hthc_cli.base.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
-from hthc_cli.workspace.model import Position, Recommendation, Response, Workspace
+from hthc_cli.workspace.model import Outcome, Position, Recommendation, Response, Workspace
 from hthc_cli.workspace.schema import Text
 
 Row = dict[str, Any]
@@ -98,6 +98,54 @@ def coverage_rows(ws: Workspace, source_id: str | None, lang: str) -> list[Row]:
     return rows
 
 
+def outcome_rows(ws: Workspace, source_id: str | None, lang: str) -> list[Row]:
+    """Each position's history across hearings: every response that used it (by
+    deadline), as what, with what stance, and what came of it."""
+    if source_id is not None and source_id not in ws.sources:
+        raise UsageError(f"no source '{source_id}'" + _did_you_mean(source_id, ws.sources))
+    rows = []
+    for position in ws.positions.values():
+        for use in position_history(ws, position):
+            if source_id is not None and use["source"] != source_id:
+                continue
+            rows.append({
+                "position": position.id,
+                "response": use["response"],
+                "deadline": use["deadline"],
+                "stance": use["stance"],
+                "outcome": [o["result"] + (f" ({o['date']})" if o["date"] else "")
+                            for o in use["outcomes"]],
+            })
+    return rows
+
+
+def position_history(ws: Workspace, position: Position) -> list[Row]:
+    """The responses that use a position, by hearing deadline, each with the outcomes it
+    records for it."""
+    langs = ws.languages
+    uses = []
+    for response in sorted(ws.responses.values(), key=lambda r: (r.hearing.deadline, r.id)):
+        if position not in ws.used_positions(response):
+            continue
+        general = any(g.value == position.id for g in response.general)
+        uses.append({
+            "response": response.id,
+            "source": response.source.value if response.source else None,
+            "deadline": _day(response.hearing.deadline),
+            "status": response.status,
+            "as": "general" if general else "specific",
+            "stance": position.stance,
+            "outcomes": [_outcome(o, langs) for o in response.outcomes
+                         if o.position is not None and o.position.value == position.id],
+        })
+    return uses
+
+
+def _outcome(outcome: Outcome, langs: tuple[str, ...]) -> Row:
+    return {"result": outcome.result, "note": _all(outcome.note, langs),
+            "source": outcome.source, "date": _day(outcome.date)}
+
+
 def _did_you_mean(value: str, candidates: Any) -> str:
     hint = did_you_mean(value, candidates)
     return f"; {hint}" if hint else ""
@@ -157,6 +205,10 @@ def _response(ws: Workspace, response: Response) -> Row:
         "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone},
         "template": response.template,
         "language": response.language,
+        "outcomes": [
+            {"position": o.position.value if o.position else None, **_outcome(o, langs)}
+            for o in response.outcomes
+        ],
     }
 
 
@@ -176,10 +228,7 @@ def _recommendation(ws: Workspace, rec: Recommendation) -> Row:
 
 def _position(ws: Workspace, p: Position) -> Row:
     langs = ws.languages
-    used_by = [
-        r.id for r in ws.responses.values()
-        if any(g.value == p.id for g in r.general) or p in ws.specific_positions(r)
-    ]
+    history = position_history(ws, p)
     return {
         "kind": "position", "id": p.id, "file": str(p.record.loc),
         "title": _all(p.title, langs), "stance": p.stance, "status": p.status,
@@ -192,7 +241,8 @@ def _position(ws: Workspace, p: Position) -> Row:
         ],
         "summary": _all(p.summary, langs), "argument": _all(p.argument, langs),
         "proposals": [_all(t, langs) for t in p.proposals],
-        "used_by": used_by,
+        "used_by": [use["response"] for use in history],
+        "history": history,
     }
 
 
@@ -312,5 +362,11 @@ def _lines(value: Any) -> list[str]:
                 out += [f"{key}:", *("  " + line for line in lines)]
         return out
     if isinstance(value, list):
-        return [line for item in value for line in _lines(item)]
+        out = []
+        for item in value:
+            lines = _lines(item)
+            if len(lines) > 1 and isinstance(item, dict):  # one entry of several lines
+                lines = ["- " + lines[0], *("  " + line for line in lines[1:])]
+            out += lines
+        return out
     return str(value).strip().splitlines()

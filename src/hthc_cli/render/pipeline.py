@@ -219,10 +219,7 @@ def _languages(ws: Workspace, response: Response, language: str, named: bool) ->
 
 def unapproved_positions(ws: Workspace, response: Response) -> list[Position]:
     """The positions the response shows (general, then specific) that are not approved yet."""
-    shown = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
-    shown += ws.specific_positions(response)
-    unique = {p.id: p for p in shown}
-    return [p for p in unique.values() if p.status != "approved"]
+    return [p for p in ws.used_positions(response) if p.status != "approved"]
 
 
 def draft_label(ws: Workspace, response: Response, language: str) -> str | None:

@@ -174,6 +174,14 @@ contact:
   phone: "+45 11 22 33 55"
 template: response.md.j2
 language: da
+outcomes:                           # optional: after the hearing, from the høringsnotat
+  - position: DP-RECORD-ACCESS
+    result: partly                  # accommodated, partly, not-accommodated, noted, not-addressed
+    note:
+      da: Ministeriet vil se på adgang med fuldmagt i bekendtgørelsen.
+      en: The ministry will consider access by power of attorney in the executive order.
+    source: https://www.hoeringsportalen.dk/
+    date: 2025-04-10
 """,
 }
 

@@ -164,6 +164,26 @@ class Person:
 
 
 @dataclass(slots=True)
+class Outcome:
+    """What came of one position of a response, as the authority's summary records it."""
+
+    position: IdRef | None
+    result: str
+    note: Text | None
+    source: str | None
+    date: date | None
+    record: Record
+
+    @classmethod
+    def from_record(cls, r: Record) -> Outcome:
+        position = r.get("position")
+        day = r.get("date")
+        return cls(position if isinstance(position, IdRef) else None, _str(r, "result"),
+                   _opt_text(r, "note"), _opt_str(r, "source"),
+                   day if isinstance(day, date) else None, r)
+
+
+@dataclass(slots=True)
 class Response:
     id: str
     source: IdRef | None
@@ -182,6 +202,7 @@ class Response:
     file: SourceFile
     brief_introduction: Text | None = None
     status: str = "final"
+    outcomes: list[Outcome] = field(default_factory=list)
 
     @property
     def draft(self) -> bool:
@@ -195,6 +216,7 @@ class Response:
         c = _record(r, "contact")
         source = r.get("source")
         specific = r.get("specific")
+        outcomes = r.get("outcomes")
         return cls(
             _str(r, "id"), source if isinstance(source, IdRef) else None, text_field(r, "title"),
             Hearing(text_field(h, "authority"), _opt_str(h, "case_number"), _date(h, "deadline"),
@@ -205,6 +227,7 @@ class Response:
             Person(_str(c, "name"), None, _opt_str(c, "email"), _opt_str(c, "phone")),
             _opt_str(r, "template"), _opt_str(r, "language"), r, file,
             _opt_text(r, "brief_introduction"), _str(r, "status", "final"),
+            [Outcome.from_record(o) for o in outcomes] if isinstance(outcomes, list) else [],
         )
 
 
@@ -264,6 +287,12 @@ class Workspace:
                     index.setdefault(rec, []).append(position)
             self._addressing = index
         return self._addressing.get(rec_id, [])
+
+    def used_positions(self, response: Response) -> list[Position]:
+        """Every position the response shows: its general ones, then its specific ones."""
+        shown = [self.positions[r.value] for r in response.general if r.value in self.positions]
+        shown += self.specific_positions(response)
+        return list({p.id: p for p in shown}.values())
 
     def specific_positions(self, response: Response) -> list[Position]:
         """The response's specific positions: as listed, or all on its source in order."""

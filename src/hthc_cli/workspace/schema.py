@@ -165,6 +165,7 @@ class IdRef:
 STANCES = ("support", "support-with-reservations", "oppose", "neutral", "new-proposal")
 STATUSES = ("draft", "review", "approved")
 RESPONSE_STATUSES = ("draft", "final")
+RESULTS = ("accommodated", "partly", "not-accommodated", "noted", "not-addressed")
 WORDINGS = ("verbatim", "paraphrase")
 
 ORGANISATION = Spec(
@@ -324,6 +325,19 @@ CONTACT = Spec(
         "phone": Field("string", False, "Their phone number."),
     },
 )
+OUTCOME = Spec(
+    "outcome",
+    {
+        "position": Field("ref", True, "Id of a position this response uses."),
+        "result": Field(
+            "enum", True, "What came of it, as the authority's summary (høringsnotat) records.",
+            choices=RESULTS,
+        ),
+        "note": Field("markdown", False, "What the authority said of it, in brief (Markdown)."),
+        "source": Field("url", False, "Where the result is recorded: the høringsnotat's address."),
+        "date": Field("date", False, "The date of that document."),
+    },
+)
 RESPONSE = Spec(
     "response",
     {
@@ -362,6 +376,10 @@ RESPONSE = Spec(
         "language": Field(
             "language", False, "Render only in this language, one of hthc.yaml's languages.",
             default="every language of hthc.yaml",
+        ),
+        "outcomes": Field(
+            "objects", False, "After the hearing: what came of each position the response "
+            "used.", spec=OUTCOME, default="none recorded",
         ),
     },
 )
