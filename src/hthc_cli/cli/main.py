@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 from hthc_cli.base.diagnostics import Severity
 from hthc_cli.base.errors import HthcError, RenderError, UsageError
 from hthc_cli.check.reporters import REPORTERS
+from hthc_cli.check.status import STATUS_REPORTS
 from hthc_cli.cli.views import TABLE_FORMATS
 from hthc_cli.render.pipeline import FORMATS, STDOUT
 
@@ -102,10 +103,12 @@ if TYPE_CHECKING:
     CheckFormat: TypeAlias = str
     RenderFormat: TypeAlias = str
     TableFormat: TypeAlias = str
+    StatusFormat: TypeAlias = str
 else:
     CheckFormat = Literal[tuple(REPORTERS)]
     RenderFormat = Literal[FORMATS]
     TableFormat = Literal[TABLE_FORMATS]
+    StatusFormat = Literal[tuple(STATUS_REPORTS)]
 
 
 class Color(enum.StrEnum):
@@ -236,6 +239,42 @@ def coverage(
         return
     rows = views.coverage_rows(ws, source, views.language(ws, lang))
     views.emit_table(rows, format, title="Coverage")
+
+
+@app.command()
+def status(
+    workspace: WorkspaceOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD",
+                     help="The day to count deadlines from (default: today).",
+                     show_default=False),
+    ] = None,
+    format: Annotated[
+        StatusFormat,
+        typer.Option("--format", "-f",
+                     help="text, json, or github: a Markdown table for $GITHUB_STEP_SUMMARY."),
+    ] = "text",
+) -> None:
+    """Where each response stands: deadline, positions by status and owner, what is open,
+    outcomes, and whether `hthc check --release` would pass for it. Exits 0."""
+    from datetime import date
+
+    from hthc_cli.check.checker import check_workspace
+    from hthc_cli.check.rules import CheckOptions
+    from hthc_cli.check.status import response_statuses
+    from hthc_cli.workspace.loader import find_workspace
+
+    day = date.today()
+    if as_of is not None:
+        try:
+            day = date.fromisoformat(as_of.strip())
+        except ValueError:
+            raise UsageError(f"--as-of {as_of}: not a date; write it as YYYY-MM-DD, "
+                             "for example 2025-06-20") from None
+    root = find_workspace(explicit=workspace)
+    result = check_workspace(root, CheckOptions(release=True, today=day))
+    sys.stdout.write(STATUS_REPORTS[format](response_statuses(result, day)))
 
 
 @app.command()
