@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from lxml import etree
+
     from hthc_cli.workspace.model import Workspace
     from hthc_cli.workspace.schema import Text
 
@@ -131,6 +133,41 @@ def decode_mark(value: str) -> Mark | None:
     if not all(parts[:4]):
         return None
     return Mark(*parts)
+
+
+# -- the bookmarks of a document ---------------------------------------------------------------
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def mark_spans(root: etree._Element) -> dict[str, tuple[etree._Element, etree._Element]]:
+    """Each mark's bookmark in a story (`w:document`, `w:footnotes`…): its first
+    `w:bookmarkStart` and the last `w:bookmarkEnd` of any start of that name, in document
+    order. A mark whose start or end is gone is left out.
+
+    Taking the first start and the last end reads what LibreOffice 7.4 writes for a bookmark
+    over several paragraphs: the start where it was, never ended, and a second start of the
+    same name in the last paragraph, ended where the bookmark ended.
+    """
+    start_tag, end_tag, name_attr, id_attr = (
+        f"{{{W_NS}}}bookmarkStart", f"{{{W_NS}}}bookmarkEnd", f"{{{W_NS}}}name", f"{{{W_NS}}}id"
+    )
+    starts: dict[str, etree._Element] = {}
+    names: dict[str, str] = {}
+    ends: dict[str, etree._Element] = {}
+    for element in root.iter(start_tag, end_tag):
+        if element.tag == start_tag:
+            name = element.get(name_attr, "")
+            if parse_mark_name(name) is None:
+                continue
+            starts.setdefault(name, element)
+            names[element.get(id_attr, "")] = name
+        else:
+            name = names.get(element.get(id_attr, ""), "")
+            if name:
+                ends[name] = element
+    return {name: (start, ends[name]) for name, start in starts.items() if name in ends}
 
 
 # -- the document's custom properties ---------------------------------------------------------
