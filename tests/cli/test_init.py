@@ -21,7 +21,7 @@ WRITTEN = [
     f"responses/dp-response-{date.today().year}.yaml", ".vscode/settings.json", ".gitignore",
     ".pre-commit-config.yaml", ".github/workflows/hthc.yml", "schemas/hthc.schema.json",
     "schemas/recommendations.schema.json", "schemas/positions.schema.json",
-    "schemas/references.schema.json", "schemas/response.schema.json",
+    "schemas/references.schema.json", "schemas/response.schema.json", "schemas/input.schema.json",
 ]
 REPLACE = {"da": "erstat", "en": "replace"}
 """The word every example text holds, in each language, telling what to replace."""

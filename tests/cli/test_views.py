@@ -27,6 +27,9 @@ def example(tmp_path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (root / "templates").mkdir()  # hthc.yaml names both: they must exist
+    attachments = root / "inputs" / "attachments" / "INPUT-2025-02-10-SOEREN-HANSEN"
+    attachments.mkdir(parents=True)  # and the input its attachment
+    (attachments / "opgoerelse.pdf").write_bytes(b"%PDF-1.4\n")
     docx = pytest.importorskip("docx")
     docx.Document().save(str(root / "letterhead.docx"))
     return root
@@ -44,6 +47,7 @@ SHOWN = [
     ("position", _item(FILE_SPECS["positions"], "positions")),
     ("reference", _item(FILE_SPECS["references"], "references")),
     ("response", FILE_SPECS["response"]),
+    ("input", FILE_SPECS["input"]),
 ]
 
 
@@ -61,13 +65,14 @@ def _ids(example: Path) -> dict[str, str]:
         "position": load("positions/*.yaml")["positions"][0]["id"],
         "reference": load("references.yaml")["references"][0]["key"],
         "response": load("responses/*.yaml")["id"],
+        "input": load("inputs/*.yaml")["id"],
     }
 
 
 def test_the_example_workspace_checks_clean(example: Path, hthc: Hthc) -> None:
     out = hthc("check", "--strict", cwd=example)
     assert (out.exit_code, out.stderr) == (0, ""), out.stdout
-    assert re.search(r"^5 files checked: (no problems found|0 errors, 0 warnings, 1 info)\.$",
+    assert re.search(r"^6 files checked: (no problems found|0 errors, 0 warnings, 1 info)\.$",
                      out.stdout.splitlines()[-1]), out.stdout
 
 

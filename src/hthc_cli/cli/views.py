@@ -12,7 +12,7 @@ from hthc_cli.base.diagnostics import Severity
 from hthc_cli.base.errors import UsageError
 from hthc_cli.base.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
-from hthc_cli.workspace.model import Position, Recommendation, Response, Workspace
+from hthc_cli.workspace.model import Input, Position, Recommendation, Response, Workspace
 from hthc_cli.workspace.schema import Text
 
 Row = dict[str, Any]
@@ -123,6 +123,9 @@ def item_view(ws: Workspace, item_id: str) -> Row:
             "published": _day(source.published), "url": source.url,
             "recommendations": [r.id for r in source.recommendations],
         }
+    received = ws.inputs.get(item_id)
+    if received is not None:
+        return _input(ws, received)
     ref = ws.references.get(item_id)
     if ref is not None:
         return {
@@ -131,7 +134,8 @@ def item_view(ws: Workspace, item_id: str) -> Row:
             "year": ref.year, "publisher": _all(ref.publisher, langs), "url": ref.url,
             "accessed": _day(ref.accessed), "note": _all(ref.note, langs),
         }
-    known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references]
+    known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references,
+             *ws.inputs]
     raise UsageError(f"no item with the id '{item_id}'" + _did_you_mean(item_id, known))
 
 
@@ -156,6 +160,26 @@ def _response(ws: Workspace, response: Response) -> Row:
         "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone},
         "template": response.template,
         "language": response.language,
+        "acknowledge_inputs": response.acknowledge_inputs,
+        "inputs": [
+            {"id": i.id, "title": i.subject or i.name, "status": i.decision}
+            for i in ws.inputs_on(response)
+        ],
+    }
+
+
+def _input(ws: Workspace, item: Input) -> Row:
+    langs = ws.languages
+    return {
+        "kind": "input", "id": item.id, "file": str(item.record.loc),
+        "from": {"name": item.name, "organisation": item.organisation, "email": item.email},
+        "received": _day(item.received), "channel": item.channel,
+        "message_id": item.message_id, "subject": item.subject,
+        "text": _all(item.text, langs),
+        "attachments": [a.value for a in item.attachments],
+        "relates_to": [r.value for r in item.relates_to],
+        "decision": item.decision, "note": _all(item.note, langs),
+        "concerns": [r.id for r in ws.responses.values() if item in ws.inputs_on(r)],
     }
 
 

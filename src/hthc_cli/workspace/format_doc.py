@@ -24,6 +24,10 @@ FILES = {
                    "Works the texts cite as `[@key]`."),
     "response": ("responses/*.yaml", "responses/draft-bill-2025.yaml",
                  "One per consultation response: one document in each language."),
+    "input": ("inputs/*.yaml", "inputs/INPUT-2025-02-10-SOEREN-HANSEN.yaml",
+              "One per piece of input from a member or partner: an e-mail (`hthc input add "
+              "MESSAGE.eml` writes the file), notes of a meeting or a call. Its attachments "
+              "are kept in `inputs/attachments/`, one folder per input."),
 }
 """Each kind of file: where it lives, the example's path, what it is for."""
 
@@ -43,6 +47,7 @@ _TYPES = {
     "language": "language code",
     "languages": "list of language codes",
     "texts": "list of texts",
+    "paths": "list of file paths",
     "object": "mapping",
     "objects": "list of mappings",
 }
@@ -173,6 +178,31 @@ contact:
   phone: "+45 11 22 33 55"
 template: response.md.j2
 language: da
+acknowledge_inputs: true            # optional: thank those whose input was taken on board
+""",
+    "input": """\
+id: INPUT-2025-02-10-SOEREN-HANSEN
+from:
+  name: Søren Hansen
+  organisation: Dansk Sundhedsteknologi
+  email: soeren@example.dk
+received: 2025-02-10
+channel: email                      # email | meeting | phone | letter | other
+message_id: "<4f2a9c@mail.example.dk>"
+subject: Input til høringssvaret om patienters retsstilling
+text: |
+  Kære Peter
+
+  Vores medlemmer oplever, at mange ældre patienter ikke har MitID. Vi har vedhæftet
+  en opgørelse.
+
+  Venlig hilsen
+  Søren Hansen
+attachments:
+  - inputs/attachments/INPUT-2025-02-10-SOEREN-HANSEN/opgoerelse.pdf
+relates_to: [DP-RECORD-ACCESS]
+decision: incorporated              # new | considered | incorporated | declined
+note: Tallene er brugt i argumentet for [[DP-RECORD-ACCESS]].
 """,
 }
 

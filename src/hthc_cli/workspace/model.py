@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from hthc_cli.base.labels import labels_for
-from hthc_cli.workspace.schema import IdRef, Record, Text
+from hthc_cli.workspace.schema import IdRef, PathRef, Record, Text
 from hthc_cli.workspace.source import SourceFile, YScalar
 
 
@@ -181,6 +181,7 @@ class Response:
     record: Record
     file: SourceFile
     brief_introduction: Text | None = None
+    acknowledge_inputs: bool = False
 
     @classmethod
     def from_record(cls, r: Record, file: SourceFile) -> Response:
@@ -198,8 +199,46 @@ class Response:
             Person(_str(s, "name"), _opt_text(s, "role")),
             Person(_str(c, "name"), None, _opt_str(c, "email"), _opt_str(c, "phone")),
             _opt_str(r, "template"), _opt_str(r, "language"), r, file,
-            _opt_text(r, "brief_introduction"),
+            _opt_text(r, "brief_introduction"), r.get("acknowledge_inputs") is True,
         )
+
+
+@dataclass(slots=True)
+class Input:
+    """What a member or partner sent the team: an e-mail, notes of a meeting or a call."""
+
+    id: str
+    name: str
+    organisation: str | None
+    email: str | None
+    received: date
+    channel: str
+    message_id: str | None
+    subject: str | None
+    text: Text
+    attachments: list[PathRef]
+    relates_to: list[IdRef]
+    decision: str
+    note: Text | None
+    record: Record
+    file: SourceFile
+
+    @classmethod
+    def from_record(cls, r: Record, file: SourceFile) -> Input:
+        sender = _record(r, "from")
+        attachments = r.get("attachments")
+        message_id = _opt_str(r, "message_id")
+        return cls(
+            _str(r, "id"), _str(sender, "name"), _opt_str(sender, "organisation"),
+            _opt_str(sender, "email"), _date(r, "received"), _str(r, "channel", "other"),
+            message_id.strip() if message_id else None, _opt_str(r, "subject"),
+            text_field(r, "text"), list(attachments) if isinstance(attachments, list) else [],
+            _refs(r, "relates_to"), _str(r, "decision", "new"), _opt_text(r, "note"), r, file,
+        )
+
+    @property
+    def decided(self) -> bool:
+        return self.decision != "new"
 
 
 @dataclass(slots=True)
@@ -214,6 +253,7 @@ class Workspace:
     positions: dict[str, Position] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     responses: dict[str, Response] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict)
     texts: list[tuple[Text, bool]] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     incomplete: frozenset[str] = frozenset()
@@ -279,3 +319,16 @@ class Workspace:
             chosen.values(),
             key=lambda p: min(order.get(a.value, len(order)) for a in p.addresses),
         )
+
+    def used_positions(self, response: Response) -> list[Position]:
+        """The positions a response uses: its general ones, then its specific ones."""
+        general = [self.positions[r.value] for r in response.general if r.value in self.positions]
+        ids = {p.id for p in general}
+        return general + [p for p in self.specific_positions(response) if p.id not in ids]
+
+    def inputs_on(self, response: Response) -> list[Input]:
+        """The inputs about what a response says: those that relate to a position it uses,
+        or to a recommendation such a position addresses; in the order they were read."""
+        used = self.used_positions(response)
+        ids = {p.id for p in used} | {a.value for p in used for a in p.addresses}
+        return [i for i in self.inputs.values() if any(r.value in ids for r in i.relates_to)]

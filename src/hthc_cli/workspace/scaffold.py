@@ -379,6 +379,8 @@ def vscode_settings() -> str:
         f"./schemas/{SCHEMA_FILES['positions']}": "positions/**/*.yaml",
         f"./schemas/{SCHEMA_FILES['references']}": "references.yaml",
         f"./schemas/{SCHEMA_FILES['response']}": "responses/**/*.yaml",
+        # not inputs/**: a .yaml among an input's attachments is no input
+        f"./schemas/{SCHEMA_FILES['input']}": "inputs/*.yaml",
     }
     settings = {
         "yaml.schemas": schemas,
