@@ -451,6 +451,43 @@ def new(
     sys.stdout.write(f"added {kind.value} {item_id} at {_shown(added.path)}:{added.line}\n")
 
 
+input_app = typer.Typer(
+    name="input", cls=_Commands, no_args_is_help=True,
+    help="Input from members and partners: take an e-mail in as inputs/ID.yaml.",
+)
+app.add_typer(input_app)
+
+
+@input_app.command("add")
+def input_add(
+    message: Annotated[
+        Path, typer.Argument(metavar="MESSAGE.eml", dir_okay=False,
+                             help="The e-mail, saved from the mail program as .eml.")
+    ],
+    item_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The input's id (default: INPUT-<date>-<sender>).",
+                     show_default=False),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add an e-mail as a new input: sender, date, text and attachments, decision 'new'.
+
+    Nothing in the message is run, opened or fetched. Writes inputs/ID.yaml and the
+    attachments under inputs/attachments/ID/, all or none, and prints the new file.
+    """
+    from hthc_cli.intake.add import add_input
+    from hthc_cli.workspace.loader import find_workspace
+
+    added = add_input(find_workspace(explicit=workspace), message, item_id)
+    where = f"wrote {_shown(added.path)}"
+    if added.attachments:
+        count = len(added.attachments)
+        where += (f" and {count} attachment{'s' * (count != 1)} in "
+                  f"{_shown(added.attachments[0].parent)}")
+    sys.stdout.write(f"{where}:\n\n{added.text}")
+
+
 def run() -> None:
     """Entry point of the `hthc` script and of `python -m hthc_cli`."""
     app(prog_name="hthc")
