@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Diagnostic, Location, Severity
 from hthc_cli.base.suggest import describe_odd, did_you_mean
-from hthc_cli.workspace.model import Input, Response, Workspace
+from hthc_cli.workspace.model import THANKED_DECISIONS, Input, Response, Workspace
 from hthc_cli.workspace.schema import COUNTRY_CODES, IdRef
 from hthc_cli.workspace.source import YScalar
 
@@ -312,10 +312,6 @@ def member_input(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
                 hint="add 'organisation:' under 'from:', the organisation "
                 f"{item.name or 'the sender'} writes for",
             )
-
-
-THANKED_DECISIONS = ("considered", "incorporated")
-"""The inputs a response with `acknowledge_inputs: true` thanks."""
 
 
 def _undecided(item: Input, responses: list[Response], options: CheckOptions) -> Diagnostic:

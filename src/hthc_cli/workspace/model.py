@@ -332,3 +332,23 @@ class Workspace:
         used = self.used_positions(response)
         ids = {p.id for p in used} | {a.value for p in used for a in p.addresses}
         return [i for i in self.inputs.values() if any(r.value in ids for r in i.relates_to)]
+
+    def contributors(self, response: Response) -> list[str]:
+        """The organisations a response thanks for their input: those of the inputs on it
+        that were considered or incorporated, each once, in Danish alphabetical order."""
+        found: dict[str, str] = {}
+        for item in self.inputs_on(response):
+            if item.decision in THANKED_DECISIONS and item.organisation:
+                name = " ".join(item.organisation.split())
+                found.setdefault(name.casefold(), name)
+        return sorted(found.values(), key=_alphabetical)
+
+
+THANKED_DECISIONS = ("considered", "incorporated")
+"""The decisions on an input whose sender a response with `acknowledge_inputs` thanks."""
+_LAST_LETTERS = str.maketrans({"æ": "{0", "ø": "{1", "å": "{2", "ä": "{0", "ö": "{1"})
+
+
+def _alphabetical(name: str) -> str:
+    """Danish order: æ, ø, å come after z."""
+    return name.casefold().translate(_LAST_LETTERS)
