@@ -198,6 +198,20 @@ def test_the_date_is_the_day_the_sender_wrote_it_or_else_the_day_it_was_received
     assert read_mail(bytes(msg), "x.eml").sent.isoformat() == "2025-06-13"
 
 
+def test_headers_in_8_bit_without_a_charset_are_read_as_utf_8_or_windows_1252() -> None:
+    mail = read_mail(b"From: S\xf8ren <s@a.dk>\nDate: Thu, 12 Jun 2025 09:14:51 +0200\n"
+                     b"Subject: h\xc3\xb8ring\n\nhej\n", "x.eml")
+    assert (mail.name, mail.subject) == ("Søren", "høring")
+
+
+def _nested(depth: int) -> bytes:
+    opened = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (i, i)
+                      for i in range(depth))
+    closed = b"".join(b"--b%d--\n" % i for i in reversed(range(depth)))
+    return (b"From: s@a.dk\nDate: Thu, 12 Jun 2025 09:14:51 +0200\n" + opened
+            + b"Content-Type: text/plain\n\nhi\n" + closed)
+
+
 def test_a_plain_text_reads_as_written() -> None:
     text = ("Hej\n\n## ikke\n===\n:::\n```\n[^1] og [[A]] og <!-- x --> og <https://a.dk> "
             "og <a@b.dk>\n" + "> " * 30 + "dybt\n\n\n\nslut  \n")
@@ -254,6 +268,8 @@ def _message(**headers: str) -> bytes:
                      b"Content-Type: text/plain\n\nhi\n",
                      ": the message's MIME structure is broken (close boundary not found); "
                      "save it again from your mail program", id="cut-off"),
+        pytest.param(_nested(3000), ": the message's parts are nested too deeply to read; "
+                     "save it again from your mail program", id="nested-too-deeply"),
     ],
 )
 def test_a_bad_email_is_refused_with_its_reason_and_nothing_is_written(

@@ -79,6 +79,14 @@ def read_mail(
     if len(data) > max_message:
         raise MailError(f"{shown} is {mib(len(data))}; hthc takes messages up to "
                         f"{mib(max_message)}: nothing was written")
+    try:
+        return _read(data, shown, max_attachment)
+    except RecursionError:
+        raise MailError(f"{shown}: the message's parts are nested too deeply to read; save it "
+                        "again from your mail program") from None
+
+
+def _read(data: bytes, shown: str, max_attachment: int) -> Mail:
     message = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(message, EmailMessage)
     if not any(name in message for name in _MAIL_HEADERS):
@@ -254,8 +262,8 @@ def _name(part: MIMEPart) -> str:
         name = part.get_filename()
     except (ValueError, IndexError, TypeError, LookupError, mail_errors.HeaderParseError):
         name = None
-    if name:
-        return name
+    if name and name.strip():
+        return undo_8bit(name)  # safe_file_name makes the rest safe, visibly
     return "attachment" + _EXTENSIONS.get(part.get_content_type(), ".bin")
 
 
@@ -264,11 +272,26 @@ def _name(part: MIMEPart) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u200b\u2060\ufeff]")
 _BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
 _ODD_SPACES = re.compile("[\xa0\u202f\u2000-\u200a\u3000]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def undo_8bit(text: str) -> str:
+    """Bytes no charset was declared for (an 8-bit header) read as UTF-8 if they are, else
+    as Windows-1252, as mail programs read them."""
+    if not _SURROGATES.search(text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def clean_text(text: str) -> str:
     """Text that a YAML file and a Word document can hold: Unicode NFC, '\\n' line breaks,
     no control characters, tabs as spaces, no space that is not the plain one."""
+    text = undo_8bit(text)
     text = _BREAKS.sub("\n", unicodedata.normalize("NFC", text)).replace("\x85", "\n")
     text = _ODD_SPACES.sub(" ", text.expandtabs(4))
     return _CONTROL.sub("", text)
