@@ -145,7 +145,7 @@ def test_check_of_a_file_outside_the_workspace_is_a_usage_error(
     [
         (["list", "things"],
          "Invalid value for 'kind': 'things' is not one of "
-         "'recommendations', 'positions', 'responses'."),
+         "'recommendations', 'positions', 'responses', 'inputs'."),
         (["list", "positions", "-f", "xml"],
          "Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json'."),
         (["check", "-f", "xml"],

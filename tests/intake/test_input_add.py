@@ -382,3 +382,21 @@ def test_a_failed_write_leaves_nothing_behind(
     assert _everything(workspace) == before
     assert not (workspace / "inputs").exists()
 
+
+
+def test_list_and_show_print_the_new_input(workspace: Path, hthc: Hthc) -> None:
+    import json
+
+    path = workspace.parent / "input.eml"
+    path.write_bytes(bytes(python_message()))
+    assert hthc("input", "add", path, cwd=workspace).exit_code == 0
+    listed = hthc("list", "inputs", "--format", "json", cwd=workspace)
+    assert json.loads(listed.stdout) == [{
+        "id": ID, "received": "2025-06-12", "from": "Søren Ørsted", "decision": "new",
+        "subject": "Input til høringssvaret om Digital Sundhed Danmark", "relates_to": [],
+    }]
+    shown = json.loads(hthc("show", ID, "--format", "json", cwd=workspace).stdout)
+    assert shown["attachments"] == [f"inputs/attachments/{ID}/etc_notat.pdf",
+                                    f"inputs/attachments/{ID}/ETC_notat-2.PDF",
+                                    f"inputs/attachments/{ID}/hidden_data.csv"]
+    assert (shown["decision"], shown["concerns"]) == ("new", [])

@@ -118,6 +118,7 @@ class Kind(enum.StrEnum):
     recommendations = "recommendations"
     positions = "positions"
     responses = "responses"
+    inputs = "inputs"
 
 
 def _version(value: bool) -> None:
@@ -194,7 +195,7 @@ def list_items(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
     lang: Annotated[str | None, typer.Option(help="Language of the titles.")] = None,
 ) -> None:
-    """List the recommendations, positions or responses of the workspace."""
+    """List the recommendations, positions, responses or inputs of the workspace."""
     from hthc_cli.cli import views
 
     ws = views.load(workspace)

@@ -72,6 +72,13 @@ def list_rows(ws: Workspace, kind: str, lang: str) -> list[Row]:
              "addresses": [a.value for a in p.addresses]}
             for p in ws.positions.values()
         ]
+    if kind == "inputs":
+        return [
+            {"id": i.id, "received": _day(i.received), "from": i.organisation or i.name,
+             "decision": i.decision, "subject": i.subject or "",
+             "relates_to": [r.value for r in i.relates_to]}
+            for i in sorted(ws.inputs.values(), key=lambda i: (i.received, i.id))
+        ]
     return [
         {"id": r.id, "source": r.source.value if r.source else "", "title": r.title.any(lang),
          "date": r.date.isoformat(), "deadline": r.hearing.deadline.isoformat(),
