@@ -76,6 +76,7 @@ def test_vscode_maps_every_folder_to_its_schema() -> None:
         "references.schema.json": "references.yaml",
         "response.schema.json": "responses/**/*.yaml",
         "reviews.schema.json": "reviews/**/*.yaml",
+        "input.schema.json": "inputs/*.yaml",
     }
 
 

@@ -23,6 +23,7 @@ WRITTEN = [
     "schemas/recommendations.schema.json", "schemas/positions.schema.json",
     "schemas/references.schema.json", "schemas/response.schema.json",
     "schemas/reviews.schema.json",
+    "schemas/input.schema.json",
 ]
 REPLACE = {"da": "erstat", "en": "replace"}
 """The word every example text holds, in each language, telling what to replace."""

@@ -27,6 +27,9 @@ def example(tmp_path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (root / "templates").mkdir()  # hthc.yaml names both: they must exist
+    attachments = root / "inputs" / "attachments" / "INPUT-2025-02-10-SOEREN-HANSEN"
+    attachments.mkdir(parents=True)  # and the input its attachment
+    (attachments / "opgoerelse.pdf").write_bytes(b"%PDF-1.4\n")
     docx = pytest.importorskip("docx")
     docx.Document().save(str(root / "letterhead.docx"))
     return root
@@ -44,6 +47,7 @@ SHOWN = [
     ("position", _item(FILE_SPECS["positions"], "positions")),
     ("reference", _item(FILE_SPECS["references"], "references")),
     ("response", FILE_SPECS["response"]),
+    ("input", FILE_SPECS["input"]),
 ]
 
 
@@ -61,6 +65,7 @@ def _ids(example: Path) -> dict[str, str]:
         "position": load("positions/*.yaml")["positions"][0]["id"],
         "reference": load("references.yaml")["references"][0]["key"],
         "response": load("responses/*.yaml")["id"],
+        "input": load("inputs/*.yaml")["id"],
     }
 
 
@@ -140,7 +145,7 @@ def test_check_of_a_file_outside_the_workspace_is_a_usage_error(
     [
         (["list", "things"],
          "Invalid value for 'kind': 'things' is not one of "
-         "'recommendations', 'positions', 'responses'."),
+         "'recommendations', 'positions', 'responses', 'inputs'."),
         (["list", "positions", "-f", "xml"],
          "Invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json'."),
         (["check", "-f", "xml"],

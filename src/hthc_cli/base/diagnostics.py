@@ -118,10 +118,10 @@ CODES: dict[str, Code] = _codes(
          "Fill it in, or remove the key if it is optional."),
     Code("HTHC110", "missing-file", E,
          "A file or folder named in the workspace does not exist: hthc.yaml's "
-         "`reference_doc` or `templates`, or a response's `template`.",
+         "`reference_doc` or `templates`, a response's `template`, or an input's attachment.",
          "Correct the name (paths are relative to the folder of hthc.yaml; templates are "
-         "looked for in the workspace's templates folder, then among the built-in ones), or "
-         "add the file."),
+         "looked for in the workspace's templates folder, then among the built-in ones; "
+         "attachments are kept in inputs/attachments/), or add the file."),
     # Identity and references
     Code("HTHC201", "duplicate-id", E, "Two items share an id.",
          "Ids are unique across the workspace: rename one of them."),
@@ -152,6 +152,9 @@ CODES: dict[str, Code] = _codes(
          "exist): the høringsnotat can only have answered what the response said.",
          "Correct the id (the hint suggests the nearest of the response's positions), or "
          "record the outcome in the response that used the position."),
+    Code("HTHC211", "unknown-related-item", E,
+         "An input's `relates_to` names no position or recommendation.",
+         "Correct the id (the hint suggests the nearest one), or remove it."),
     # Content
     Code("HTHC301", "missing-translation", W,
          "A text lacks one of the workspace's languages.",
@@ -205,11 +208,21 @@ CODES: dict[str, Code] = _codes(
          "template's context (docs/templates.md lists them).",
          "Correct the template at the line shown: close the tag or block, use the filter, "
          "test or name the hint suggests."),
+    Code("HTHC315", "undecided-input", I,
+         "Input from a member or partner whose `decision` is still `new` (an error with "
+         "--release when it relates to a position a response uses).",
+         "Read it, then set `decision` to considered, incorporated or declined, with a "
+         "`note` saying why."),
     Code("HTHC316", "open-review-comment", I,
          "A reviewer's comment on a response (reviews/) is still open; it is shown again in "
          "the next document (an error with --release).",
          "Deal with the comment (change the text, or answer it in Word), then set "
          "`status: resolved` on it."),
+    Code("HTHC318", "input-without-organisation", W,
+         "A response thanks contributors by organisation (`acknowledge_inputs: true`), and "
+         "an input it would thank names no organisation.",
+         "Add `organisation:` under the input's `from:`, the organisation the sender writes "
+         "for."),
     Code("HTHC319", "draft-response", I,
          "A response says `status: draft`: it is rendered marked UDKAST/DRAFT (an error with "
          "--release).",

@@ -55,6 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
         "{date}. Har du input, som bør med i svaret, så skriv til {link}.",
         "brief_full": "Høringssvaret med alle {org_possessive} bemærkninger sendes til "
         "høringen: {link}",
+        "acknowledgement": "{organisation} takker {contributors} for input til dette "
+        "høringssvar.",
     },
     "en": {
         "consultation_response": "Consultation response",
@@ -100,6 +102,8 @@ LABELS: dict[str, dict[str, str]] = {
         "{date}. If you have input that belongs in it, please write to {link}.",
         "brief_full": "The response, with all of {org_possessive} remarks, goes to the "
         "consultation: {link}",
+        "acknowledgement": "{organisation} thanks {contributors} for their input to this "
+        "response.",
     },
 }
 
@@ -245,6 +249,15 @@ STANCES: dict[str, dict[str, str]] = {
 }
 
 BCP47 = {"da": "da-DK", "en": "en-GB"}
+
+_AND = {"da": "og", "en": "and"}
+
+
+def join_names(names: list[str], language: str) -> str:
+    """'A, B og C' in Danish, 'A, B and C' in English (neither puts a comma before 'and')."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_AND.get(language, '&')} {names[-1]}"
 
 _MONTHS = {
     "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",

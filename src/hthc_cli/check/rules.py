@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Diagnostic, Location, Severity
 from hthc_cli.base.suggest import describe_odd, did_you_mean
-from hthc_cli.workspace.model import Response, Workspace
+from hthc_cli.workspace.model import THANKED_DECISIONS, Input, Response, Workspace
 from hthc_cli.workspace.schema import COUNTRY_CODES, IdRef
 from hthc_cli.workspace.source import YScalar
 
@@ -349,6 +349,89 @@ def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
                     f"'{source_id}'",
                     hint="add a position that addresses it, even a neutral one",
                 )
+
+
+def member_input(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """Input from members: what it relates to exists, its files are there, it is decided."""
+    if not ws.inputs:
+        return
+    check_ids = not ws.incomplete & {"recommendations", "positions"}
+    # A response that could not be read may use what an input is about: nothing is sure.
+    concerned: dict[str, list[Response]] = {}
+    thanked: dict[str, list[Response]] = {}
+    for response in ws.responses.values():
+        for item in ws.inputs_on(response):
+            concerned.setdefault(item.id, []).append(response)
+            if response.acknowledge_inputs and item.decision in THANKED_DECISIONS:
+                thanked.setdefault(item.id, []).append(response)
+    for item in ws.inputs.values():
+        if check_ids:
+            for ref in item.relates_to:
+                if ref.value not in ws.positions and ref.value not in ws.recommendations:
+                    yield Diagnostic.make(
+                        "HTHC211", ref.loc,
+                        f"input '{item.id}' relates to '{ref.value}', which is neither a "
+                        "position nor a recommendation",
+                        hint=did_you_mean(ref.value, [*ws.positions, *ws.recommendations]),
+                    )
+        for attachment in item.attachments:
+            path = ws.root / attachment.value
+            if not path.is_file():
+                yield Diagnostic.make(
+                    "HTHC110", attachment.loc,
+                    f"the attachment '{attachment.value}' "
+                    + ("is not a file" if path.exists() else "does not exist"),
+                    hint=_nearest_file(path, ws.root)
+                    or "put the file there, or remove the line",
+                )
+        if item.decision == "declined" and item.note is None and "note" not in item.record.nodes:
+            yield Diagnostic.make(
+                "HTHC102", item.record.locs.get("decision", item.record.loc),
+                f"input '{item.id}' is declined but has no 'note'",
+                hint="add 'note:' — why it was declined, so that the sender can be told",
+            )
+        if not item.decided:
+            yield _undecided(item, concerned.get(item.id, []), options)
+        if thanked.get(item.id) and not item.organisation:
+            sender = item.record.get("from")
+            names = ", ".join(f"'{r.id}'" for r in thanked[item.id])
+            yield Diagnostic.make(
+                "HTHC318", sender.loc if sender is not None else item.record.loc,
+                f"response {names} thanks contributors by organisation, and input "
+                f"'{item.id}' names none",
+                hint="add 'organisation:' under 'from:', the organisation "
+                f"{item.name or 'the sender'} writes for",
+            )
+
+
+def _undecided(item: Input, responses: list[Response], options: CheckOptions) -> Diagnostic:
+    loc = item.record.locs.get("decision", item.record.loc)
+    if not responses:
+        return Diagnostic.make(
+            "HTHC315", loc, f"input '{item.id}' is not decided yet",
+            hint="set 'decision' to considered, incorporated or declined once the team has "
+            "read it" + ("" if item.relates_to else "; list in 'relates_to' what it is about"),
+        )
+    names = ", ".join(f"'{r.id}'" for r in responses)
+    return Diagnostic.make(
+        "HTHC315", loc,
+        f"input '{item.id}' is not decided yet, and response {names} uses what it is about",
+        hint="set 'decision' to considered, incorporated or declined, with a 'note', before "
+        "the response is sent",
+        severity=Severity.ERROR if options.release else None,
+    )
+
+
+def _nearest_file(path: Path, root: Path) -> str | None:
+    """'did you mean …?' among the files beside `path`, written as `path` is."""
+    from hthc_cli.base.suggest import closest
+
+    folder = path.parent
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    found = closest(path.name, names)
+    if found is None:
+        return None
+    return f"did you mean '{Path(os.path.relpath(folder / found, root)).as_posix()}'?"
 
 
 def named_files(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
@@ -820,5 +903,6 @@ RULES: tuple[Rule, ...] = (
     keys_for_template,
     template_errors,
     review_comments,
+    member_input,
 )
 

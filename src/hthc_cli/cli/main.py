@@ -121,6 +121,7 @@ class Kind(enum.StrEnum):
     recommendations = "recommendations"
     positions = "positions"
     responses = "responses"
+    inputs = "inputs"
 
 
 def _version(value: bool) -> None:
@@ -158,7 +159,8 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     release: Annotated[
-        bool, typer.Option(help="Treat positions that are not approved as errors.")
+        bool, typer.Option(help="Treat positions that are not approved, and undecided input "
+                           "on a response's positions, as errors.")
     ] = False,
     color: Annotated[Color, typer.Option(help="Colour the text output.")] = Color.auto,
 ) -> None:
@@ -196,7 +198,7 @@ def list_items(
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
     lang: Annotated[str | None, typer.Option(help="Language of the titles.")] = None,
 ) -> None:
-    """List the recommendations, positions or responses of the workspace."""
+    """List the recommendations, positions, responses or inputs of the workspace."""
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
@@ -499,6 +501,43 @@ def new(
 
     added = add_item(find_workspace(explicit=workspace), kind.value, item_id, file)
     sys.stdout.write(f"added {kind.value} {item_id} at {_shown(added.path)}:{added.line}\n")
+
+
+input_app = typer.Typer(
+    name="input", cls=_Commands, no_args_is_help=True,
+    help="Input from members and partners: take an e-mail in as inputs/ID.yaml.",
+)
+app.add_typer(input_app)
+
+
+@input_app.command("add")
+def input_add(
+    message: Annotated[
+        Path, typer.Argument(metavar="MESSAGE.eml", dir_okay=False,
+                             help="The e-mail, saved from the mail program as .eml.")
+    ],
+    item_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The input's id (default: INPUT-<date>-<sender>).",
+                     show_default=False),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add an e-mail as a new input: sender, date, text and attachments, decision 'new'.
+
+    Nothing in the message is run, opened or fetched. Writes inputs/ID.yaml and the
+    attachments under inputs/attachments/ID/, all or none, and prints the new file.
+    """
+    from hthc_cli.intake.add import add_input
+    from hthc_cli.workspace.loader import find_workspace
+
+    added = add_input(find_workspace(explicit=workspace), message, item_id)
+    where = f"wrote {_shown(added.path)}"
+    if added.attachments:
+        count = len(added.attachments)
+        where += (f" and {count} attachment{'s' * (count != 1)} in "
+                  f"{_shown(added.attachments[0].parent)}")
+    sys.stdout.write(f"{where}:\n\n{added.text}")
 
 
 def run() -> None:

@@ -12,7 +12,14 @@ from hthc_cli.base.diagnostics import Severity
 from hthc_cli.base.errors import UsageError
 from hthc_cli.base.suggest import did_you_mean
 from hthc_cli.workspace.loader import find_workspace, load_workspace
-from hthc_cli.workspace.model import Outcome, Position, Recommendation, Response, Workspace
+from hthc_cli.workspace.model import (
+    Input,
+    Outcome,
+    Position,
+    Recommendation,
+    Response,
+    Workspace,
+)
 from hthc_cli.workspace.schema import Text
 
 Row = dict[str, Any]
@@ -71,6 +78,13 @@ def list_rows(ws: Workspace, kind: str, lang: str) -> list[Row]:
             {"id": p.id, "stance": p.stance, "status": p.status, "title": p.title.any(lang),
              "addresses": [a.value for a in p.addresses]}
             for p in ws.positions.values()
+        ]
+    if kind == "inputs":
+        return [
+            {"id": i.id, "received": _day(i.received), "from": i.organisation or i.name,
+             "decision": i.decision, "subject": i.subject or "",
+             "relates_to": [r.value for r in i.relates_to]}
+            for i in sorted(ws.inputs.values(), key=lambda i: (i.received, i.id))
         ]
     return [
         {"id": r.id, "source": r.source.value if r.source else "", "title": r.title.any(lang),
@@ -171,6 +185,9 @@ def item_view(ws: Workspace, item_id: str) -> Row:
             "published": _day(source.published), "url": source.url,
             "recommendations": [r.id for r in source.recommendations],
         }
+    received = ws.inputs.get(item_id)
+    if received is not None:
+        return _input(ws, received)
     ref = ws.references.get(item_id)
     if ref is not None:
         return {
@@ -179,7 +196,8 @@ def item_view(ws: Workspace, item_id: str) -> Row:
             "year": ref.year, "publisher": _all(ref.publisher, langs), "url": ref.url,
             "accessed": _day(ref.accessed), "note": _all(ref.note, langs),
         }
-    known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references]
+    known = [*ws.recommendations, *ws.positions, *ws.responses, *ws.sources, *ws.references,
+             *ws.inputs]
     raise UsageError(f"no item with the id '{item_id}'" + _did_you_mean(item_id, known))
 
 
@@ -209,6 +227,26 @@ def _response(ws: Workspace, response: Response) -> Row:
             {"position": o.position.value if o.position else None, **_outcome(o, langs)}
             for o in response.outcomes
         ],
+        "acknowledge_inputs": response.acknowledge_inputs,
+        "inputs": [
+            {"id": i.id, "title": i.subject or i.name, "status": i.decision}
+            for i in ws.inputs_on(response)
+        ],
+    }
+
+
+def _input(ws: Workspace, item: Input) -> Row:
+    langs = ws.languages
+    return {
+        "kind": "input", "id": item.id, "file": str(item.record.loc),
+        "from": {"name": item.name, "organisation": item.organisation, "email": item.email},
+        "received": _day(item.received), "channel": item.channel,
+        "message_id": item.message_id, "subject": item.subject,
+        "text": _all(item.text, langs),
+        "attachments": [a.value for a in item.attachments],
+        "relates_to": [r.value for r in item.relates_to],
+        "decision": item.decision, "note": _all(item.note, langs),
+        "concerns": [r.id for r in ws.responses.values() if item in ws.inputs_on(r)],
     }
 
 

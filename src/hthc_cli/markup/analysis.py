@@ -276,18 +276,20 @@ class _Walker:
                 self.inline(None, child.children, True)
 
     def text_pitfalls(self, content: str) -> None:
-        if "<" in content:
-            for match in _HTML.finditer(content):
-                self.pitfall("html", self.by_search(match.group()), len(match.group()))
-        if "[^" in content:
-            for match in _NOTE_REF.finditer(content):
+        # What is written escaped (\<b>, \[^1], \[[ A ]]) is meant to print as it is, and
+        # does: only the unescaped is a pitfall.
+        for kind, trigger, pattern in (("html", "<", _HTML),
+                                       ("note-without-text", "[^", _NOTE_REF),
+                                       ("spaced-link", "[[", _SPACED_LINK)):
+            if trigger not in content:
+                continue
+            for match in pattern.finditer(content):
                 snippet = match.group()
-                self.pitfall("note-without-text", self.by_search(snippet), len(snippet),
-                             match.group(1))
-        if "[[" in content:
-            for match in _SPACED_LINK.finditer(content):
-                snippet = match.group()
-                self.pitfall("spaced-link", self.by_search(snippet), len(snippet))
+                offset = self.by_search(snippet)
+                if offset and self.text[offset - 1] == "\\":
+                    continue
+                target = match.group(1) if kind == "note-without-text" else ""
+                self.pitfall(kind, offset, len(snippet), target)
 
     def link(self, kind: str, inline: Token | None, token: Token, target: str) -> None:
         snippet = str(token.meta.get("source") or "")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hthc_cli.base.diagnostics import Location
 from hthc_cli.base.errors import RenderError
-from hthc_cli.base.labels import STANCES, format_date, possessive
+from hthc_cli.base.labels import STANCES, format_date, join_names, possessive
 from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
 from hthc_cli.render.marks import Mark, mark_of
@@ -132,12 +132,14 @@ def document_context(
     org = ws.organisation
     org_name = resolver.plain(org.name, "the organisation's name")
     org_short = org.short_name or org_name
+    contributors = ws.contributors(response) if response.acknowledge_inputs else []
     labels = {
         key: value.format(
             organisation=org_short, org_possessive=possessive(org_short, language),
             source=escape_markdown(resolver.plain(source.title, "the source's title"))
             if source else "",
             page="{page}", pages="{pages}", link="{link}", date="{date}",
+            contributors=join_names([escape_markdown(c) for c in contributors], language),
         )
         for key, value in ws.labels(language, source.kind if source else "report").items()
     }
@@ -249,6 +251,7 @@ def document_context(
         "general": [position(p) for p in general],
         "specific": sections,
         "annex": annex,
+        "contributors": contributors,
         "reference": reference.as_context() if reference else {
             "header": False, "first_page_header": False, "footer": False, "page_numbers": False,
         },

@@ -29,6 +29,10 @@ FILES = {
                 "comment, kept until they are dealt with. `hthc review import` writes them; "
                 "`hthc render` shows the open ones as Word comments again, and `hthc check "
                 "--release` fails while one is open."),
+    "input": ("inputs/*.yaml", "inputs/INPUT-2025-02-10-SOEREN-HANSEN.yaml",
+              "One per piece of input from a member or partner: an e-mail (`hthc input add "
+              "MESSAGE.eml` writes the file), notes of a meeting or a call. Its attachments "
+              "are kept in `inputs/attachments/`, one folder per input."),
 }
 """Each kind of file: where it lives, the example's path, what it is for."""
 
@@ -49,6 +53,7 @@ _TYPES = {
     "language": "language code",
     "languages": "list of language codes",
     "texts": "list of texts",
+    "paths": "list of file paths",
     "object": "mapping",
     "objects": "list of mappings",
 }
@@ -188,6 +193,7 @@ outcomes:                           # optional: after the hearing, from the hør
       en: The ministry will consider access by power of attorney in the executive order.
     source: https://www.hoeringsportalen.dk/
     date: 2025-04-10
+acknowledge_inputs: true            # optional: thank those whose input was taken on board
 """,
     "reviews": """\
 response: DP-LF-2025-PATIENT
@@ -209,6 +215,30 @@ comments:
         date: '2025-02-18T11:02:00Z'
         body: Fuldmagt og en pårørendeadgang; se forslaget.
     status: resolved                # open | resolved
+""",
+    "input": """\
+id: INPUT-2025-02-10-SOEREN-HANSEN
+from:
+  name: Søren Hansen
+  organisation: Dansk Sundhedsteknologi
+  email: soeren@example.dk
+received: 2025-02-10
+channel: email                      # email | meeting | phone | letter | other
+message_id: "<4f2a9c@mail.example.dk>"
+subject: Input til høringssvaret om patienters retsstilling
+text: |
+  Kære Peter
+
+  Vores medlemmer oplever, at mange ældre patienter ikke har MitID. Vi har vedhæftet
+  en opgørelse.
+
+  Venlig hilsen
+  Søren Hansen
+attachments:
+  - inputs/attachments/INPUT-2025-02-10-SOEREN-HANSEN/opgoerelse.pdf
+relates_to: [DP-RECORD-ACCESS]
+decision: incorporated              # new | considered | incorporated | declined
+note: Tallene er brugt i argumentet for [[DP-RECORD-ACCESS]].
 """,
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from hthc_cli.base.diagnostics import Diagnostic, Location
 from hthc_cli.base.errors import UsageError, WorkspaceNotFound
 from hthc_cli.base.memory import collector_paused
 from hthc_cli.workspace.model import (
+    Input,
     Organisation,
     Position,
     Recommendation,
@@ -23,6 +24,8 @@ from hthc_cli.workspace.model import (
     text_field,
 )
 from hthc_cli.workspace.schema import (
+    ATTACHMENTS_FOLDER,
+    INPUT,
     POSITIONS_FILE,
     RECOMMENDATIONS_FILE,
     REFERENCES_FILE,
@@ -46,7 +49,7 @@ from hthc_cli.workspace.source import (
 )
 
 CONFIG = "hthc.yaml"
-FOLDERS = ("recommendations", "positions", "responses", "reviews")
+FOLDERS = ("recommendations", "positions", "responses", "reviews", "inputs")
 REFERENCES = "references.yaml"
 DEFAULT_LANGUAGES = ("da", "en")
 
@@ -78,8 +81,10 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _yaml_files(folder: Path, diagnostics: list[Diagnostic]) -> list[Path]:
-    """The YAML files in `folder` and its subfolders, reporting what is skipped.
+def _yaml_files(
+    folder: Path, diagnostics: list[Diagnostic], skip: Path | None = None
+) -> list[Path]:
+    """The YAML files in `folder` and its subfolders but `skip`, reporting what is skipped.
 
     A link to a file is read; a link to a folder is not followed (it could lead out of the
     workspace, or round in a loop), and neither a dangling link nor a named pipe, which
@@ -103,7 +108,8 @@ def _yaml_files(folder: Path, diagnostics: list[Diagnostic]) -> list[Path]:
             path = Path(entry.path)
             yaml_name = path.suffix in (".yaml", ".yml")
             if entry.is_dir(follow_symlinks=False):
-                pending.append(path)
+                if path != skip:
+                    pending.append(path)
                 continue
             skipped = not_a_file(path)
             if skipped is None:
@@ -169,6 +175,7 @@ def _load(root: Path) -> Loaded:
     validator.known = {
         "addresses": ws.recommendations, "source": ws.sources,
         "general": ws.positions, "specific": ws.positions, "response": ws.responses,
+        "relates_to": _Either(ws.positions, ws.recommendations),
     }
 
     for path in _yaml_files(root / "recommendations", diagnostics):
@@ -251,6 +258,16 @@ def _load(root: Path) -> Loaded:
                 continue
             comment = ReviewComment.from_record(item, response_ref)
             ws.reviews.setdefault(response_ref.value if response_ref else "", []).append(comment)
+    # An input's attachments are whatever was sent: a .yaml among them is no input.
+    for path in _yaml_files(root / "inputs", diagnostics, skip=root / ATTACHMENTS_FOLDER):
+        source_file = read(path)
+        record = _root_record(source_file, validator, INPUT, "input", incomplete)
+        if record is None or source_file is None:
+            continue
+        item_id = record.get("id")
+        item = Input.from_record(record, source_file)
+        if isinstance(item_id, IdRef) and ids.claim(item_id, "input"):
+            ws.inputs[item.id] = item
 
     ws.texts = validator.texts
     ws.files = files
@@ -319,6 +336,23 @@ def _languages(
                             hint="list at least one language, e.g. [da, en]")
         )
     return tuple(found) or DEFAULT_LANGUAGES, in_error
+
+
+class _Either(Mapping[str, object]):
+    """The ids of two tables as one, without copying them (positions or recommendations)."""
+
+    def __init__(self, first: Mapping[str, object], second: Mapping[str, object]) -> None:
+        self.first, self.second = first, second
+
+    def __getitem__(self, key: str) -> object:
+        return self.first[key] if key in self.first else self.second[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.first
+        yield from (k for k in self.second if k not in self.first)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _IdTable:

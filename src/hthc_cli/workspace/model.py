@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from hthc_cli.base.labels import labels_for
-from hthc_cli.workspace.schema import IdRef, Record, Text
+from hthc_cli.workspace.schema import IdRef, PathRef, Record, Text
 from hthc_cli.workspace.source import SourceFile, YScalar
 
 
@@ -208,6 +208,7 @@ class Response:
     def draft(self) -> bool:
         """Marked `status: draft`: not to be sent as it is."""
         return self.status == "draft"
+    acknowledge_inputs: bool = False
 
     @classmethod
     def from_record(cls, r: Record, file: SourceFile) -> Response:
@@ -228,6 +229,7 @@ class Response:
             _opt_str(r, "template"), _opt_str(r, "language"), r, file,
             _opt_text(r, "brief_introduction"), _str(r, "status", "final"),
             [Outcome.from_record(o) for o in outcomes] if isinstance(outcomes, list) else [],
+            r.get("acknowledge_inputs") is True,
         )
 
 
@@ -291,6 +293,44 @@ class ReviewComment:
 
 
 @dataclass(slots=True)
+class Input:
+    """What a member or partner sent the team: an e-mail, notes of a meeting or a call."""
+
+    id: str
+    name: str
+    organisation: str | None
+    email: str | None
+    received: date
+    channel: str
+    message_id: str | None
+    subject: str | None
+    text: Text
+    attachments: list[PathRef]
+    relates_to: list[IdRef]
+    decision: str
+    note: Text | None
+    record: Record
+    file: SourceFile
+
+    @classmethod
+    def from_record(cls, r: Record, file: SourceFile) -> Input:
+        sender = _record(r, "from")
+        attachments = r.get("attachments")
+        message_id = _opt_str(r, "message_id")
+        return cls(
+            _str(r, "id"), _str(sender, "name"), _opt_str(sender, "organisation"),
+            _opt_str(sender, "email"), _date(r, "received"), _str(r, "channel", "other"),
+            message_id.strip() if message_id else None, _opt_str(r, "subject"),
+            text_field(r, "text"), list(attachments) if isinstance(attachments, list) else [],
+            _refs(r, "relates_to"), _str(r, "decision", "new"), _opt_text(r, "note"), r, file,
+        )
+
+    @property
+    def decided(self) -> bool:
+        return self.decision != "new"
+
+
+@dataclass(slots=True)
 class Workspace:
     root: Path
     organisation: Organisation
@@ -304,6 +344,7 @@ class Workspace:
     responses: dict[str, Response] = field(default_factory=dict)
     reviews: dict[str, list[ReviewComment]] = field(default_factory=dict)
     """The review comments on each response, by the response's id, in the order read."""
+    inputs: dict[str, Input] = field(default_factory=dict)
     texts: list[tuple[Text, bool]] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     incomplete: frozenset[str] = frozenset()
@@ -375,3 +416,30 @@ class Workspace:
             chosen.values(),
             key=lambda p: min(order.get(a.value, len(order)) for a in p.addresses),
         )
+
+    def inputs_on(self, response: Response) -> list[Input]:
+        """The inputs about what a response says: those that relate to a position it uses,
+        or to a recommendation such a position addresses; in the order they were read."""
+        used = self.used_positions(response)
+        ids = {p.id for p in used} | {a.value for p in used for a in p.addresses}
+        return [i for i in self.inputs.values() if any(r.value in ids for r in i.relates_to)]
+
+    def contributors(self, response: Response) -> list[str]:
+        """The organisations a response thanks for their input: those of the inputs on it
+        that were considered or incorporated, each once, in Danish alphabetical order."""
+        found: dict[str, str] = {}
+        for item in self.inputs_on(response):
+            if item.decision in THANKED_DECISIONS and item.organisation:
+                name = " ".join(item.organisation.split())
+                found.setdefault(name.casefold(), name)
+        return sorted(found.values(), key=_alphabetical)
+
+
+THANKED_DECISIONS = ("considered", "incorporated")
+"""The decisions on an input whose sender a response with `acknowledge_inputs` thanks."""
+_LAST_LETTERS = str.maketrans({"æ": "{0", "ø": "{1", "å": "{2", "ä": "{0", "ö": "{1"})
+
+
+def _alphabetical(name: str) -> str:
+    """Danish order: æ, ø, å come after z."""
+    return name.casefold().translate(_LAST_LETTERS)

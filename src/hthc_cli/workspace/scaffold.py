@@ -380,6 +380,8 @@ def vscode_settings() -> str:
         f"./schemas/{SCHEMA_FILES['references']}": "references.yaml",
         f"./schemas/{SCHEMA_FILES['response']}": "responses/**/*.yaml",
         f"./schemas/{SCHEMA_FILES['reviews']}": "reviews/**/*.yaml",
+        # not inputs/**: a .yaml among an input's attachments is no input
+        f"./schemas/{SCHEMA_FILES['input']}": "inputs/*.yaml",
     }
     settings = {
         "yaml.schemas": schemas,

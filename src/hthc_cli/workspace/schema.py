@@ -33,7 +33,7 @@ from hthc_cli.workspace.source import (
 
 Kind = Literal[
     "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
-    "year", "language", "languages", "texts", "object", "objects", "bool", "datetime",
+    "year", "language", "languages", "texts", "object", "objects", "bool", "datetime", "paths",
 ]
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
@@ -160,6 +160,14 @@ class Record:
 
 @dataclass(slots=True)
 class IdRef:
+    value: str
+    loc: Location
+
+
+@dataclass(slots=True)
+class PathRef:
+    """A file's path as written, relative to the workspace's folder."""
+
     value: str
     loc: Location
 
@@ -383,6 +391,10 @@ RESPONSE = Spec(
             "objects", False, "After the hearing: what came of each position the response "
             "used.", spec=OUTCOME, default="none recorded",
         ),
+        "acknowledge_inputs": Field(
+            "bool", False, "Thank, by organisation, those whose input (inputs/) on the "
+            "positions it uses was considered or incorporated.", default="false",
+        ),
     },
 )
 
@@ -435,6 +447,50 @@ REVIEWS_FILE = Spec(
         ),
     },
 )
+DECISIONS = ("new", "considered", "incorporated", "declined")
+CHANNELS = ("email", "meeting", "phone", "letter", "other")
+ATTACHMENTS_FOLDER = "inputs/attachments"
+"""Where an input's attachments are kept; `attachments` names paths under it."""
+SENDER = Spec(
+    "sender",
+    {
+        "name": Field("string", True, "Who sent it."),
+        "organisation": Field(
+            "string", False, "The organisation they write for: a response thanks it.",
+            default="none; check warns when a response would thank it",
+        ),
+        "email": Field("email", False, "Their email address."),
+    },
+)
+INPUT = Spec(
+    "input",
+    {
+        "id": Field("id", True, "Unique id, e.g. INPUT-2025-06-12-SOEREN-HANSEN."),
+        "from": Field("object", True, "Who sent it.", spec=SENDER),
+        "received": Field("date", True, "When it came, YYYY-MM-DD."),
+        "channel": Field("enum", True, "How it came.", choices=CHANNELS),
+        "message_id": Field(
+            "string", False, "The e-mail's Message-ID: the same e-mail is not added twice."
+        ),
+        "subject": Field("string", False, "The e-mail's subject, or a heading."),
+        "text": Field("markdown", True, "What they wrote (Markdown)."),
+        "attachments": Field(
+            "paths", False, f"Files that came with it, as paths under {ATTACHMENTS_FOLDER}/.",
+            default="none",
+        ),
+        "relates_to": Field(
+            "refs", False, "Ids of the positions or recommendations it is about.",
+            default="none: it concerns no response",
+        ),
+        "decision": Field(
+            "enum", True, "What the team made of it: `new` until decided.", choices=DECISIONS
+        ),
+        "note": Field(
+            "markdown", False, "Why it was decided so (Markdown); a declined input needs one.",
+            default="none",
+        ),
+    },
+)
 
 FILE_SPECS: dict[str, Spec] = {
     "workspace": WORKSPACE,
@@ -443,6 +499,7 @@ FILE_SPECS: dict[str, Spec] = {
     "references": REFERENCES_FILE,
     "response": RESPONSE,
     "reviews": REVIEWS_FILE,
+    "input": INPUT,
 }
 
 
@@ -550,6 +607,8 @@ class Validator:
                            f"add at least one {fld.spec.title}")
             records = (self.record(i, fld.spec, f"each item of '{key}'") for i in items.items)
             return [r for r in records if r is not None]
+        if kind == "paths":
+            return self.paths(node, key)
         if kind in ("refs", "languages", "texts"):
             items = self.sequence(node, key, "a list")
             if items is None:
@@ -626,6 +685,32 @@ class Validator:
         hint = "write one item per line, each starting with '- '"
         self.error("HTHC103", node.loc, f"'{key}' must be {what}, not {shown}", hint)
         return None
+
+    def paths(self, node: YNode, key: str) -> list[PathRef] | None:
+        """A list of file paths, each relative to the workspace and using '/'."""
+        items = self.sequence(node, key, "a list")
+        if items is None:
+            return None
+        out: list[PathRef] = []
+        for item in items.items:
+            if isinstance(item, YScalar) and item.value is REPORTED:
+                continue
+            if not isinstance(item, YScalar) or not isinstance(item.value, str):
+                self.error("HTHC103", item.loc, f"each item of '{key}' must be a file's path",
+                           _QUOTE_HINT)
+                continue
+            value = item.value.strip()
+            parts = value.split("/")
+            if not value.startswith(ATTACHMENTS_FOLDER + "/") or "\\" in value or any(
+                part in ("", ".", "..") for part in parts
+            ):
+                self.error("HTHC104", item.loc,
+                           f"'{value}' is not a path under {ATTACHMENTS_FOLDER}/",
+                           f"keep the file in {ATTACHMENTS_FOLDER}/ and write its path from "
+                           f"the workspace's folder, e.g. {ATTACHMENTS_FOLDER}/ID/note.pdf")
+                continue
+            out.append(PathRef(value, item.loc))
+        return out
 
     def word(self, node: YNode, key: str, pattern: re.Pattern[str]) -> IdRef | None:
         if isinstance(node, YScalar) and node.value is REPORTED:
@@ -931,6 +1016,9 @@ def _field_schema(fld: Field) -> dict[str, Any]:
                    "pattern": "^" + LANGUAGE_PATTERN.pattern.removesuffix("\\Z") + "$"}
         case "languages":
             out = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+        case "paths":
+            out = {"type": "array", "items": {"type": "string",
+                                              "pattern": f"^{ATTACHMENTS_FOLDER}/"}}
         case "texts":
             out = {"type": "array", "items": {"$ref": "#/$defs/text"}}
         case "object":

@@ -18,7 +18,7 @@ FILTERS = ("md_escape", "indent_quote", "anchor", "hard_breaks", "sentence")
 
 CONTEXT_NAMES = (
     "language", "labels", "stances", "organisation", "response", "hearing", "source",
-    "summary", "general", "specific", "reference", "annex",
+    "summary", "general", "specific", "reference", "annex", "contributors",
 )
 """The top-level names of a template's context: the context builder
 (`hthc_cli.render.context`) gives templates these and no others, check refuses any other."""
