@@ -115,6 +115,14 @@ positions:
         en: Access for relatives holding a power of attorney.
     status: approved
     owner: Policy team
+    approved:                         # written by `hthc approve`, never by hand
+      by: "Anna Jensen"
+      date: 2025-02-18
+      fingerprint: "sha256-v1:c9c5546bff965202dfab7578263d0013759c30290c2def8b265e372dfceae6ed"
+      parts: "title/da=0511503f title/en=575dcd19 stance=2cb9d899 addresses=751d42c3
+        summary/da=fc83d262 summary/en=2e29072d argument/da=25d4a0de argument/en=13a79091
+        proposals.1/da=4bc49886 proposals.1/en=32b7a67a rec:LF-2025-PATIENT-P1/da=be1eb807
+        rec:LF-2025-PATIENT-P1/en=e35509ec"
 
   - id: DP-PATIENT-VOICE
     title: Patients must be heard before the rules are written
@@ -199,6 +207,8 @@ def _anchor(spec: Spec) -> str:
 
 
 def _table(spec: Spec) -> list[str]:
+    if spec.doc and not spec.fields:
+        return [spec.doc]
     out = ["| key | type | required | default | what it is |", "|---|---|---|---|---|"]
     for key, fld in spec.fields.items():
         required = "yes" if fld.required else "no"
