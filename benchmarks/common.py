@@ -81,6 +81,8 @@ class Job:
     label: str
     cmd: list[str]
     runs: list[Run] = field(default_factory=list)
+    env: dict[str, str] | None = None
+    """The job's own environment, where it differs from the others'."""
 
     @property
     def median(self) -> float:
@@ -106,25 +108,32 @@ def measure(jobs: Sequence[Job], repeat: int, env: dict[str, str]) -> None:
         order = list(jobs[shift:]) + list(jobs[:shift])
         print(f"  round {r + 1}/{repeat}", file=sys.stderr, flush=True)
         for job in order:
-            job.runs.append(run_once(job.cmd, env))
+            job.runs.append(run_once(job.cmd, job.env or env))
 
 
 def source_hash() -> str:
     return hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def ensure_workspace(n: int, *, single_source: bool = False) -> Path:
+def ensure_workspace(n: int, *, single_source: bool = False, stamped: bool = False) -> Path:
     """A generated workspace under benchmarks/.work/, reused while the generator is unchanged."""
     name = f"n{n}-single" if single_source else f"n{n}"
+    if stamped:
+        name += "-stamped"
     path = WORK / name
     stamp = path / ".generated"
-    want = f"n={n} single_source={single_source} generator={source_hash()}\n"
+    made_by = source_hash()
+    if stamped:  # the stamps are written by hthc's own code
+        made_by += " " + hashlib.sha256(b"".join(
+            (ROOT / "src" / "hthc_cli" / "workspace" / name).read_bytes()
+            for name in ("approve.py", "fingerprint.py"))).hexdigest()[:16]
+    want = f"n={n} single_source={single_source} stamped={stamped} generator={made_by}\n"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == want:
         return path
     if path.exists():
         shutil.rmtree(path)
     print(f"  generating {path.relative_to(ROOT)} ...", file=sys.stderr, flush=True)
-    generate(n, path, single_source=single_source)
+    generate(n, path, single_source=single_source, stamped=stamped)
     stamp.write_text(want, encoding="utf-8")
     return path
 

@@ -248,7 +248,7 @@ def approvals(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     # A file that could not be read hides recommendations: every stamp would differ.
     if not stamped or "recommendations" in ws.incomplete:
         return
-    from hthc_cli.workspace.fingerprint import Verifier, describe, parse_parts
+    from hthc_cli.workspace.fingerprint import Verifier, describe
 
     verifier = Verifier(ws)
     unknown: dict[str, list[tuple[str, Location]]] = {}
@@ -258,8 +258,7 @@ def approvals(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
         if not stamp.fingerprint:
             continue  # missing or empty: reported while loading
         loc = stamp.record.locs.get("fingerprint", stamp.record.loc)
-        parts = parse_parts(stamp.parts) if stamp.parts else None
-        verdict = verifier.verify(position, stamp.fingerprint, parts)
+        verdict = verifier.verify(position, stamp.fingerprint, stamp.parts)
         if verdict.matches:
             continue
         fix = (f"see what changed with `hthc show {position.id} --since-approval`; if it "

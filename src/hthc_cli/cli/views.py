@@ -224,14 +224,13 @@ def _position(ws: Workspace, p: Position) -> Row:
 
 def _approval(ws: Workspace, p: Position) -> Row | None:
     """The stamp, whether it still holds, and where the approved texts are kept."""
-    from hthc_cli.workspace.fingerprint import Verifier, describe, parse_parts
+    from hthc_cli.workspace.fingerprint import Verifier, describe
 
     stamp = p.approved
     if stamp is None:
         return None
     copy = stamp.texts()
-    verdict = Verifier(ws).verify(p, stamp.fingerprint,
-                                  parse_parts(stamp.parts) if stamp.parts else None)
+    verdict = Verifier(ws).verify(p, stamp.fingerprint, stamp.parts)
     if verdict.matches:
         holds = "yes: nothing has changed since"
     elif verdict.unknown_algorithm or verdict.malformed:

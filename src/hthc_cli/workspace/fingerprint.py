@@ -20,7 +20,7 @@ of each line and blank lines at the end of the text go, and the text is put in U
 NFC. So re-indenting the YAML, turning a quoted text into a block or saving it with
 Windows line endings is no change; a changed word is.
 
-The fingerprint is the SHA-256 of every part, name and text, in order. So that check can
+The fingerprint is the SHA-256 of every part, name and text, in order (see `_V1`). So that check can
 say *which* text changed without asking git, the stamp also keeps a short digest of each
 part (`parts: title/da=1a2b3c4d …`, the first 8 hex digits of the part's own SHA-256):
 check compares those only when the fingerprint differs.
@@ -52,80 +52,150 @@ Parts = list[tuple[str, str]]
 
 def normalise(text: str) -> str:
     """A text as compared: LF line breaks, no trailing spaces or blank lines, NFC."""
+    return _normalise_lines(text.rstrip(_END))
+
+
+_END = " \t\r\n"
+
+
+def _normalise_lines(text: str) -> str:
+    """LF line breaks, no spaces or tabs before a line break, NFC."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if " \n" in text or "\t\n" in text:
         text = _TRAILING.sub("", text)
-    text = text.rstrip(" \t\n")
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
 
 
-def _text_parts(name: str, text: Text | None, out: Parts) -> None:
+def _text_pieces(name: str, text: Text | None, out: list[tuple[str, str]]) -> None:
+    """(name, text) of each language of a text, the text not yet normalised."""
     if text is None:
         return
     if text.common is not None:
-        out.append((name, normalise(str(text.common.value))))
+        out.append((name, str(text.common.value)))
         return
-    for lang in sorted(text.by_language):
-        out.append((f"{name}/{lang}", normalise(str(text.by_language[lang].value))))
+    by_language = text.by_language
+    for lang in sorted(by_language) if len(by_language) > 1 else by_language:
+        out.append((f"{name}/{lang}", str(by_language[lang].value)))
 
 
 class _V1:
-    """sha256-v1: frozen; see the module's docstring."""
+    """sha256-v1: frozen; see the module's docstring.
+
+    What is hashed is each part as `NAME US TEXT RS` (the ASCII unit and record separators,
+    which no text holds: check refuses control characters), texts normalised. Normalising
+    the joined parts once is the same as normalising each part: the separators end every
+    line and every run of combining characters.
+    """
 
     name = "sha256-v1"
 
     def __init__(self) -> None:
-        self._recs: dict[int, Parts] = {}
+        self._recs: dict[int, list[tuple[str, str]]] = {}
+        self._rec_blobs: dict[str, str] = {}
 
-    def parts(self, ws: Workspace, position: Position) -> Parts:
-        out: Parts = []
-        _text_parts("title", position.title, out)
+    def pieces(self, ws: Workspace, position: Position) -> list[tuple[str, str]]:
+        """(name, text not yet normalised) of each part, in the order they are hashed."""
+        out: list[tuple[str, str]] = []
+        _text_pieces("title", position.title, out)
         out.append(("stance", position.stance))
         ids = sorted({ref.value for ref in position.addresses})
         out.append(("addresses", "\n".join(ids)))
-        _text_parts("summary", position.summary, out)
-        _text_parts("argument", position.argument, out)
-        for number, proposal in enumerate(position.proposals, start=1):
-            _text_parts(f"proposals.{number}", proposal, out)
+        _text_pieces("summary", position.summary, out)
+        _text_pieces("argument", position.argument, out)
+        out += self.pieces_of_proposals(position)
+        recommendations = ws.recommendations
         for rec_id in ids:
-            rec = ws.recommendations.get(rec_id)
+            rec = recommendations.get(rec_id)
             if rec is not None:
-                out += self._rec_parts(rec_id, rec.title, rec.text)
+                out += self._rec_pieces(rec_id, rec.title, rec.text)
         return out
 
-    def _rec_parts(self, rec_id: str, title: Text, text: Text) -> Parts:
+    def parts(self, ws: Workspace, position: Position) -> Parts:
+        return [(name, normalise(text)) for name, text in self.pieces(ws, position)]
+
+    def _rec_pieces(self, rec_id: str, title: Text, text: Text) -> list[tuple[str, str]]:
         # Many positions address one recommendation: its parts are made once.
         key = id(text)
         found = self._recs.get(key)
         if found is None:
-            titles: Parts = []
-            texts: Parts = []
-            _text_parts("", title, titles)
-            _text_parts("", text, texts)
-            found = []
-            langs = dict.fromkeys(name for name, _ in titles + texts)
+            titles: list[tuple[str, str]] = []
+            texts: list[tuple[str, str]] = []
+            _text_pieces("", title, titles)
+            _text_pieces("", text, texts)
             title_of, text_of = dict(titles), dict(texts)
+            found = []
+            langs = list(dict.fromkeys(name for name, _ in titles + texts))
+            if len(langs) > 1 and "" in langs:  # one title beside a text per language
+                langs.remove("")
             for lang in langs:
-                value = title_of.get(lang, title_of.get("", "")) + "\n\n" + \
-                    text_of.get(lang, text_of.get("", ""))
-                found.append((f"rec:{rec_id}{lang}", value))
+                # normalised with the rest: a line break joins as it separates
+                both = (title_of.get(lang, title_of.get("", "")).rstrip(_END) + "\n\n"
+                        + text_of.get(lang, text_of.get("", "")).rstrip(_END))
+                found.append((f"rec:{rec_id}{lang}", both))
             self._recs[key] = found
         return found
 
-    def digest(self, parts: Parts) -> str:
-        hasher = hashlib.sha256()
-        update = hasher.update
-        for name, text in parts:
-            data = text.encode("utf-8")
-            update(f"{name}\x1f{len(data)}\x1f".encode())
-            update(data)
-        return hasher.hexdigest()
+    def digest(self, ws: Workspace, position: Position) -> str:
+        # The hot path of check: one per stamped position, so it makes few calls.
+        blob: list[str] = []
+        add = blob.append
+        for name, text in (("title", position.title), ("stance", None),
+                           ("summary", position.summary), ("argument", position.argument)):
+            if text is None:
+                add(f"stance\x1f{position.stance}\x1e")
+                ids = sorted({ref.value for ref in position.addresses})
+                add("addresses\x1f" + "\n".join(ids) + "\x1e")
+                continue
+            common = text.common
+            if common is not None:
+                add(f"{name}\x1f{str(common.value).rstrip(_END)}\x1e")
+                continue
+            by_language = text.by_language
+            for lang in sorted(by_language) if len(by_language) > 1 else by_language:
+                add(f"{name}/{lang}\x1f{str(by_language[lang].value).rstrip(_END)}\x1e")
+        if position.proposals:
+            add("".join(f"{name}\x1f{value.rstrip(_END)}\x1e"
+                        for name, value in self.pieces_of_proposals(position)))
+        recs = self._rec_blobs
+        for rec_id in ids:
+            found = recs.get(rec_id)
+            if found is None:
+                found = recs[rec_id] = self._rec_blob(ws, rec_id)
+            add(found)
+        return hashlib.sha256(_normalise_lines("".join(blob)).encode("utf-8")).hexdigest()
+
+    def _rec_blob(self, ws: Workspace, rec_id: str) -> str:
+        rec = ws.recommendations.get(rec_id)
+        if rec is None:
+            return ""
+        titles, texts = rec.title.by_language, rec.text.by_language
+        if rec.title.common is None and rec.text.common is None and titles.keys() == texts.keys():
+            # the usual case, a title and a text per language, made without the general way
+            return "".join(
+                f"rec:{rec_id}/{lang}\x1f" + (
+                    str(titles[lang].value).rstrip(_END) + "\n\n"
+                    + str(texts[lang].value).rstrip(_END)).rstrip(_END) + "\x1e"
+                for lang in (sorted(texts) if len(texts) > 1 else texts))
+        return "".join(f"{name}\x1f{value.rstrip(_END)}\x1e"
+                       for name, value in self._rec_pieces(rec_id, rec.title, rec.text))
+
+    @staticmethod
+    def pieces_of_proposals(position: Position) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for number, proposal in enumerate(position.proposals, start=1):
+            _text_pieces(f"proposals.{number}", proposal, out)
+        return out
+
+    def digest_of(self, parts: Parts) -> str:
+        """The digest of parts already normalised (as kept by `parts`)."""
+        blob = "".join([f"{name}\x1f{text}\x1e" for name, text in parts])
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def part_digest(self, name: str, text: str) -> str:
-        data = f"{name}\x1f".encode() + text.encode("utf-8")
+        data = f"{name}\x1f{text}\x1e".encode()
         return hashlib.sha256(data).hexdigest()[:PART_DIGITS]
 
 
@@ -146,7 +216,7 @@ def stamp(ws: Workspace, position: Position) -> Stamp:
     """The fingerprint of a position as it is now, with the current algorithm."""
     algorithm = ALGORITHMS[CURRENT]()
     parts = algorithm.parts(ws, position)
-    return Stamp(f"{CURRENT}:{algorithm.digest(parts)}",
+    return Stamp(f"{CURRENT}:{algorithm.digest(ws, position)}",
                  {name: algorithm.part_digest(name, text) for name, text in parts}, parts)
 
 
@@ -189,8 +259,8 @@ class Verifier:
         self.ws = ws
         self._algorithms: dict[str, _V1] = {}
 
-    def verify(self, position: Position, fingerprint: str,
-               parts: dict[str, str] | None) -> Verdict:
+    def verify(self, position: Position, fingerprint: str, parts: str | None) -> Verdict:
+        """Whether `position` is as stamped; `parts` is the stamp's `parts:` line."""
         match = _FINGERPRINT.match(fingerprint.strip())
         if match is None:
             return Verdict(False, malformed=True)
@@ -201,10 +271,11 @@ class Verifier:
             if make is None:
                 return Verdict(False, unknown_algorithm=name)
             algorithm = self._algorithms[name] = make()
-        now = algorithm.parts(self.ws, position)
-        if algorithm.digest(now) == match["hex"]:
+        if algorithm.digest(self.ws, position) == match["hex"]:
             return Verdict(True)
-        return Verdict(False, tuple(_changes(algorithm, now, parts)))
+        then = parse_parts(parts) if parts else None
+        return Verdict(False, tuple(_changes(algorithm, algorithm.parts(self.ws, position),
+                                             then)))
 
 
 def _changes(algorithm: _V1, now: Parts, then: dict[str, str] | None) -> Iterable[Change]:

@@ -118,11 +118,11 @@ positions:
     approved:                         # written by `hthc approve`, never by hand
       by: "Anna Jensen"
       date: 2025-02-18
-      fingerprint: "sha256-v1:c9c5546bff965202dfab7578263d0013759c30290c2def8b265e372dfceae6ed"
-      parts: "title/da=0511503f title/en=575dcd19 stance=2cb9d899 addresses=751d42c3
-        summary/da=fc83d262 summary/en=2e29072d argument/da=25d4a0de argument/en=13a79091
-        proposals.1/da=4bc49886 proposals.1/en=32b7a67a rec:LF-2025-PATIENT-P1/da=be1eb807
-        rec:LF-2025-PATIENT-P1/en=e35509ec"
+      fingerprint: "sha256-v1:8596c385c7db64c692028f89ef867cc5610c7d4bcb831b71d46d69f346ee7e6b"
+      parts: "title/da=d87b5f9a title/en=95346361 stance=2fed8e3c addresses=de99b6d5
+        summary/da=af60e695 summary/en=410398c2 argument/da=2fb48e52 argument/en=b433f6b1
+        proposals.1/da=93b4b242 proposals.1/en=c5c7a547 rec:LF-2025-PATIENT-P1/da=a01d9755
+        rec:LF-2025-PATIENT-P1/en=d88b2905"
 
   - id: DP-PATIENT-VOICE
     title: Patients must be heard before the rules are written

@@ -104,7 +104,7 @@ def _from_history(ws: Workspace, position: Position, stamp: Approval, algorithm:
                 continue
             algo = ALGORITHMS[algorithm]()
             parts: Parts = algo.parts(then_ws, then)
-            if algo.digest(parts) == digest:
+            if algo.digest_of(parts) == digest:
                 when = git.commit_time(root, commit).date().isoformat()
                 return dict(parts), f"commit {commit[:10]} of {when}"
     raise UsageError(f"no commit of the workspace's git history holds the texts approved in "
