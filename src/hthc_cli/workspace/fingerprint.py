@@ -323,4 +323,11 @@ def describe(changes: Iterable[Change]) -> str:
 
 def part_label(name: str) -> str:
     """A part's name for a person: 'argument (en)', "recommendation 'R' (da)"."""
-    return describe([Change(name, "changed")]).removeprefix("its ")
+    base, _, lang = name.partition("/")
+    if base.startswith("rec:"):
+        what = f"recommendation '{base.removeprefix('rec:')}'"
+    elif base.startswith("proposals."):
+        what = f"proposal {base.removeprefix('proposals.')}"
+    else:
+        what = _OWN.get(base, base)
+    return what + (f" ({lang})" if lang else "")
