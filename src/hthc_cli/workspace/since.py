@@ -39,18 +39,32 @@ class SinceApproval:
 
 
 def word_diff(old: str, new: str) -> str:
-    """`new` with what was removed as [-old-] and what was added as {+new+}."""
+    """`new` with what was removed as [-old-] and what was added as {+new+}.
+
+    Changes separated only by a space are shown as one: 'the small' → 'small and large' is
+    [-the small-]{+small and large+}, not two changes around a space kept.
+    """
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    out: list[str] = []
+    runs: list[list[str]] = []  # [kept] or [removed, added]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out += b[j1:j2]
+            runs.append(["".join(b[j1:j2])])
             continue
-        if i2 > i1:
-            out.append("[-" + "".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            out.append("{+" + "".join(b[j1:j2]) + "+}")
+        removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if len(runs) >= 2 and len(runs[-2]) == 2 and not runs[-1][0].strip():
+            space = runs.pop()[0]
+            runs[-1][0] += space + removed
+            runs[-1][1] += space + added
+        else:
+            runs.append([removed, added])
+    out = []
+    for run in runs:
+        if len(run) == 1:
+            out.append(run[0])
+            continue
+        out.append(("[-" + run[0] + "-]" if run[0] else "")
+                   + ("{+" + run[1] + "+}" if run[1] else ""))
     return "".join(out)
 
 
