@@ -139,20 +139,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not missing:
         if shipped is not None:
             ratio = hthc_jobs["shipped"].median / typer_job.median
+            cpu = hthc_jobs["shipped"].cpu / typer_job.cpu
             print(
                 f"  shipped: hthc / typer floor = {ratio:.2f} "
                 f"(target <= {SHIPPED_TARGET})  {verdict(ratio <= SHIPPED_TARGET)}"
+                f"   [cpu time: {cpu:.2f}]"
             )
         for n in sizes:
             job = hthc_jobs[f"n={n}"]
             ratio = job.median / load_jobs[n].median
+            cpu = job.cpu / load_jobs[n].cpu
             print(
                 f"  n={n}: hthc / load floor = {ratio:.2f} "
                 f"(target <= {GENERATED_TARGET})  {verdict(ratio <= GENERATED_TARGET)}"
+                f"   [cpu time: {cpu:.2f}]"
             )
             if f"n={n}" in other_jobs:
-                other = other_jobs[f"n={n}"].median / load_jobs[n].median
-                print(f"  n={n}: compared hthc ({args.compare_src}) / load floor = {other:.2f}")
+                other = other_jobs[f"n={n}"]
+                print(f"  n={n}: compared hthc ({args.compare_src}) / load floor = "
+                      f"{other.median / load_jobs[n].median:.2f}"
+                      f"   [cpu time: {other.cpu / load_jobs[n].cpu:.2f}]")
             if n == RSS_TARGET_N:
                 print(
                     f"  n={n}: peak RSS {job.rss:.0f} MB "

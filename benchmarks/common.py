@@ -40,6 +40,8 @@ class Run:
     wall: float
     rss_mb: float
     code: int
+    cpu: float = 0.0
+    """User plus system time of the child: steadier than wall time on a busy machine."""
 
 
 def run_once(cmd: Sequence[str], env: dict[str, str]) -> Run:
@@ -57,7 +59,7 @@ def run_once(cmd: Sequence[str], env: dict[str, str]) -> Run:
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return Run(wall, usage.ru_maxrss / scale, proc.returncode)
+    return Run(wall, usage.ru_maxrss / scale, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def run_captured(cmd: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -87,6 +89,10 @@ class Job:
     @property
     def median(self) -> float:
         return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
 
     @property
     def best(self) -> float:
@@ -179,5 +185,5 @@ def row(job: Job) -> str:
     flag = "" if job.codes == {0} else f"  (exit {codes})"
     return (
         f"    {job.label:<22} median {job.median:7.3f} s   min {job.best:7.3f} s   "
-        f"peak RSS {job.rss:6.1f} MB{flag}"
+        f"cpu {job.cpu:7.3f} s   peak RSS {job.rss:6.1f} MB{flag}"
     )
