@@ -155,7 +155,8 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     release: Annotated[
-        bool, typer.Option(help="Treat positions that are not approved as errors.")
+        bool, typer.Option(help="Treat positions that are not approved, or have changed since "
+                           "they were approved, as errors.")
     ] = False,
     color: Annotated[Color, typer.Option(help="Colour the text output.")] = Color.auto,
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,13 +130,4 @@ def _candidates(root: Path, stamp: Approval) -> list[str]:
     from hthc_cli.workspace import git
 
     first = git.commit_on(root, stamp.date) if stamp.date else None
-    args = ["log", "--reverse", "--format=%H", "HEAD"]
-    if first is not None:
-        args.insert(1, f"{first}..HEAD")
-        args.remove("HEAD")
-    try:
-        out = subprocess.run(["git", "-C", str(root), *args, "--", "."], capture_output=True,
-                             check=False).stdout.decode().split()
-    except OSError:
-        out = []
-    return ([first] if first else []) + out[:MAX_COMMITS]
+    return ([first] if first else []) + git.commits_after(root, first)[:MAX_COMMITS]
