@@ -1,12 +1,16 @@
 """Time `hthc check` as a whole process, with its peak memory, beside its floors.
 
-python benchmarks/bench_check.py [--sizes 2000,10000] [--repeat 7]
+python benchmarks/bench_check.py [--sizes 2000,10000] [--repeat 7] [--stamps]
+                                 [--compare-src DIR]
 
 Workspaces: the shipped one (the repository root) and generated ones of N recommendations and
 N positions (under benchmarks/.work/, reused while the generator is unchanged). Floors,
 measured in the same run and interleaved with hthc: a do-nothing Typer app
 (floor_typer.py), and for generated workspaces that app plus loading every YAML file with
 libyaml (floor_load.py). Prints medians, ratios and the issue's targets; always exits 0.
+`--stamps` generates the workspaces with every position stamped by `hthc approve`, so that
+check verifies a fingerprint per position. `--compare-src DIR` also times the hthc whose
+`src/` folder is DIR (another checkout), in the same interleaved runs: before and after.
 """
 
 from __future__ import annotations
@@ -58,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000,10000", help="generated sizes, comma-separated")
     parser.add_argument("--repeat", type=int, default=7, help="runs of each command")
+    parser.add_argument("--stamps", action="store_true",
+                        help="stamp every generated position, as hthc approve does")
+    parser.add_argument("--compare-src", type=Path, default=None, metavar="DIR",
+                        help="also time the hthc of this src/ folder (another checkout)")
     args = parser.parse_args(argv)
     try:
         sizes = parse_sizes(args.sizes)
@@ -73,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shipped = ROOT if (ROOT / "hthc.yaml").is_file() else None
     if shipped is None:
         print("no hthc.yaml at the repository root: the shipped workspace is skipped\n")
-    generated = {n: ensure_workspace(n) for n in sizes}
+    generated = {n: ensure_workspace(n, stamped=args.stamps) for n in sizes}
 
     typer_job = Job("typer", "typer floor", [*FLOOR_TYPER, "--workspace", str(ROOT)])
     jobs: list[Job] = [typer_job]
@@ -83,22 +91,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if shipped is not None:
         targets.append(("shipped", shipped, None))
     targets += [(f"n={n}", path, n) for n, path in generated.items()]
+    other_jobs: dict[str, Job] = {}
+    other_env = dict(env)
+    if args.compare_src is not None:
+        other_env["PYTHONPATH"] = str(args.compare_src.resolve())
     for key, path, _ in targets:
         if not missing:
             hthc_jobs[key] = Job(key, "hthc check", check_cmd(path))
             jobs.append(hthc_jobs[key])
+        if args.compare_src is not None:
+            other_jobs[key] = Job(key, "hthc check (compared)", check_cmd(path), env=other_env)
+            jobs.append(other_jobs[key])
     for n, path in generated.items():
         load_jobs[n] = Job(f"n={n}", "typer + libyaml load", [*FLOOR_LOAD, str(path)])
         jobs.append(load_jobs[n])
 
-    print(f"hthc check, whole process; {repeat} interleaved runs of each; {machine()}")
+    stamps = ", every position stamped" if args.stamps else ""
+    print(f"hthc check, whole process; {repeat} interleaved runs of each{stamps}; {machine()}")
     print("warming up and validating ...", file=sys.stderr, flush=True)
     not_clean: dict[str, str] = {}
     for job in jobs:
-        proc = run_captured(job.cmd, env)
+        proc = run_captured(job.cmd, job.env or env)
         if proc.returncode == 0:
             continue
-        if hthc_jobs.get(job.key) is job:
+        if hthc_jobs.get(job.key) is job or other_jobs.get(job.key) is job:
             not_clean[job.key] = f"exit {proc.returncode}:\n{tail(proc.stdout + proc.stderr)}"
         else:
             print(f"{job.label} failed:\n{tail(proc.stderr)}")
@@ -111,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {key}: {where} ({describe(path)})")
         if key in hthc_jobs:
             print(row(hthc_jobs[key]))
+        if key in other_jobs:
+            print(row(other_jobs[key]))
         print(row(typer_job))
         if size is not None:
             print(row(load_jobs[size]))
@@ -121,17 +139,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not missing:
         if shipped is not None:
             ratio = hthc_jobs["shipped"].median / typer_job.median
+            cpu = hthc_jobs["shipped"].cpu / typer_job.cpu
             print(
                 f"  shipped: hthc / typer floor = {ratio:.2f} "
                 f"(target <= {SHIPPED_TARGET})  {verdict(ratio <= SHIPPED_TARGET)}"
+                f"   [cpu time: {cpu:.2f}]"
             )
         for n in sizes:
             job = hthc_jobs[f"n={n}"]
             ratio = job.median / load_jobs[n].median
+            cpu = job.cpu / load_jobs[n].cpu
             print(
                 f"  n={n}: hthc / load floor = {ratio:.2f} "
                 f"(target <= {GENERATED_TARGET})  {verdict(ratio <= GENERATED_TARGET)}"
+                f"   [cpu time: {cpu:.2f}]"
             )
+            if f"n={n}" in other_jobs:
+                other = other_jobs[f"n={n}"]
+                print(f"  n={n}: compared hthc ({args.compare_src}) / load floor = "
+                      f"{other.median / load_jobs[n].median:.2f}"
+                      f"   [cpu time: {other.cpu / load_jobs[n].cpu:.2f}]")
             if n == RSS_TARGET_N:
                 print(
                     f"  n={n}: peak RSS {job.rss:.0f} MB "

@@ -40,6 +40,8 @@ class Run:
     wall: float
     rss_mb: float
     code: int
+    cpu: float = 0.0
+    """User plus system time of the child: steadier than wall time on a busy machine."""
 
 
 def run_once(cmd: Sequence[str], env: dict[str, str]) -> Run:
@@ -57,7 +59,7 @@ def run_once(cmd: Sequence[str], env: dict[str, str]) -> Run:
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return Run(wall, usage.ru_maxrss / scale, proc.returncode)
+    return Run(wall, usage.ru_maxrss / scale, proc.returncode, usage.ru_utime + usage.ru_stime)
 
 
 def run_captured(cmd: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -81,10 +83,16 @@ class Job:
     label: str
     cmd: list[str]
     runs: list[Run] = field(default_factory=list)
+    env: dict[str, str] | None = None
+    """The job's own environment, where it differs from the others'."""
 
     @property
     def median(self) -> float:
         return statistics.median(r.wall for r in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
 
     @property
     def best(self) -> float:
@@ -106,25 +114,32 @@ def measure(jobs: Sequence[Job], repeat: int, env: dict[str, str]) -> None:
         order = list(jobs[shift:]) + list(jobs[:shift])
         print(f"  round {r + 1}/{repeat}", file=sys.stderr, flush=True)
         for job in order:
-            job.runs.append(run_once(job.cmd, env))
+            job.runs.append(run_once(job.cmd, job.env or env))
 
 
 def source_hash() -> str:
     return hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:16]
 
 
-def ensure_workspace(n: int, *, single_source: bool = False) -> Path:
+def ensure_workspace(n: int, *, single_source: bool = False, stamped: bool = False) -> Path:
     """A generated workspace under benchmarks/.work/, reused while the generator is unchanged."""
     name = f"n{n}-single" if single_source else f"n{n}"
+    if stamped:
+        name += "-stamped"
     path = WORK / name
     stamp = path / ".generated"
-    want = f"n={n} single_source={single_source} generator={source_hash()}\n"
+    made_by = source_hash()
+    if stamped:  # the stamps are written by hthc's own code
+        made_by += " " + hashlib.sha256(b"".join(
+            (ROOT / "src" / "hthc_cli" / "workspace" / name).read_bytes()
+            for name in ("approve.py", "fingerprint.py"))).hexdigest()[:16]
+    want = f"n={n} single_source={single_source} stamped={stamped} generator={made_by}\n"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == want:
         return path
     if path.exists():
         shutil.rmtree(path)
     print(f"  generating {path.relative_to(ROOT)} ...", file=sys.stderr, flush=True)
-    generate(n, path, single_source=single_source)
+    generate(n, path, single_source=single_source, stamped=stamped)
     stamp.write_text(want, encoding="utf-8")
     return path
 
@@ -170,5 +185,5 @@ def row(job: Job) -> str:
     flag = "" if job.codes == {0} else f"  (exit {codes})"
     return (
         f"    {job.label:<22} median {job.median:7.3f} s   min {job.best:7.3f} s   "
-        f"peak RSS {job.rss:6.1f} MB{flag}"
+        f"cpu {job.cpu:7.3f} s   peak RSS {job.rss:6.1f} MB{flag}"
     )

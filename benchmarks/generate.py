@@ -1,13 +1,15 @@
 """Write a synthetic hthc workspace of N recommendations and N positions.
 
-python benchmarks/generate.py N OUTDIR [--single-source] [--seed S]
+python benchmarks/generate.py N OUTDIR [--single-source] [--stamped] [--seed S]
 
 The text is recombined from a small bilingual (da/en) vocabulary of health-policy sentences,
 so that the files look and weigh like a policy team's: about 1 KB per recommendation and
 2 KB per position. Recommendations are grouped in sources of 50-200 items, one file each;
 positions are spread over files of 25-50 items; every source has a response. The output is
 deterministic for a given N and seed, and checks clean under `hthc check`; a single source too
-large for one file hthc reads (over about 15,000 recommendations) is refused.
+large for one file hthc reads (over about 15,000 recommendations) is refused. `--stamped`
+then stamps every position as `hthc approve` does (without the copy of the texts that a
+workspace outside git keeps), so that check verifies 10,000 fingerprints.
 """
 
 from __future__ import annotations
@@ -672,11 +674,13 @@ def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, single_source: bool = False) -> None:
+def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, single_source: bool = False,
+             stamped: bool = False) -> None:
     """Write a workspace of `n` recommendations and `n` positions into `out`.
 
     `out` is emptied first if it holds a workspace (an `hthc.yaml`); `single_source` puts every
-    recommendation in one source, so that one response covers all positions.
+    recommendation in one source, so that one response covers all positions; `stamped`
+    approves every position with `hthc approve`'s own code.
     """
     if n < 10:
         raise ValueError("n must be at least 10")
@@ -687,6 +691,19 @@ def generate(n: int, out: Path, *, seed: int = DEFAULT_SEED, single_source: bool
         raise ValueError(f"{out} is not empty and is not a workspace")
     out.mkdir(parents=True, exist_ok=True)
     Generator(n, seed, single_source).write(out)
+    if stamped:
+        stamp_all(out)
+
+
+def stamp_all(out: Path) -> None:
+    """Approve every position of the workspace at `out`, as `hthc approve` would."""
+    from datetime import date
+
+    from hthc_cli.workspace.approve import approve
+    from hthc_cli.workspace.loader import load_workspace
+
+    ws = load_workspace(out).workspace
+    approve(ws, list(ws.positions), "Hanne Winther", date(2098, 12, 1), keep_texts=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -697,9 +714,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--single-source", action="store_true", help="one source, hence one response, for all"
     )
+    parser.add_argument(
+        "--stamped", action="store_true", help="stamp every position as hthc approve does"
+    )
     args = parser.parse_args(argv)
     try:
-        generate(args.n, args.outdir, seed=args.seed, single_source=args.single_source)
+        generate(args.n, args.outdir, seed=args.seed, single_source=args.single_source,
+                 stamped=args.stamped)
     except ValueError as exc:
         parser.error(str(exc))
     files = sorted(args.outdir.rglob("*.yaml"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +146,24 @@ def test_the_generator_refuses_a_source_hthc_would_refuse(
     with pytest.raises(ValueError, match=r"one source of 20 recommendations is [\d,]+ bytes, "
                        r"over hthc's limit of 10,000 bytes: use fewer or several sources"):
         module.generate(N, tmp_path / "out", single_source=True)
+
+
+def test_a_stamped_workspace_has_a_stamp_on_every_position_that_check_verifies(
+    tmp_path: Path,
+) -> None:
+    from hthc_cli.check.checker import check_workspace
+
+    module = load_generator()
+    module.generate(N, tmp_path / "plain")
+    module.generate(N, tmp_path / "stamped", stamped=True)
+    plain = tmp_path / "plain" / "positions"
+    stamped = tmp_path / "stamped" / "positions"
+    for path in sorted(stamped.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        # the stamps are added; nothing else changes
+        without = re.sub(r"    approved:\n(      .*\n|        .*\n)+", "", text)
+        assert without == (plain / path.name).read_text(encoding="utf-8")
+        assert text.count("    approved:\n") == text.count("  - id: ")
+        assert "      texts:" not in text
+    result = check_workspace(tmp_path / "stamped")
+    assert result.diagnostics == []

@@ -208,6 +208,12 @@ CODES: dict[str, Code] = _codes(
          "template's context (docs/templates.md lists them).",
          "Correct the template at the line shown: close the tag or block, use the filter, "
          "test or name the hint suggests."),
+    Code("HTHC314", "suspect-position", W,
+         "A position was approved (`hthc approve`), and since then its own texts, or those "
+         "of a recommendation it addresses, have changed: the approval no longer covers what "
+         "it says (an error with --release). The message names what changed.",
+         "See the change with `hthc show ID --since-approval`; revise the position if need "
+         "be, then approve it again with `hthc approve ID --by NAME`."),
     Code("HTHC315", "undecided-input", I,
          "Input from a member or partner whose `decision` is still `new` (an error with "
          "--release when it relates to a position a response uses).",
@@ -218,6 +224,11 @@ CODES: dict[str, Code] = _codes(
          "the next document (an error with --release).",
          "Deal with the comment (change the text, or answer it in Word), then set "
          "`status: resolved` on it."),
+    Code("HTHC317", "unreadable-approval", W,
+         "A position's approval stamp cannot be verified: its fingerprint is not written "
+         "`ALGORITHM:HEX`, or it names an algorithm this version of hthc does not know (a "
+         "stamp written by a newer hthc).",
+         "Approve the position again with `hthc approve ID --by NAME`, or update hthc."),
     Code("HTHC318", "input-without-organisation", W,
          "A response thanks contributors by organisation (`acknowledge_inputs: true`), and "
          "an input it would thank names no organisation.",

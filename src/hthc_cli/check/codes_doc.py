@@ -21,7 +21,7 @@ def codes_markdown() -> str:
         "Every problem `hthc check` reports carries one of these codes. A line of its output",
         "reads `path:line:column: severity CODE message [name]`, often followed by a hint.",
         "Exit codes: 0 no errors, 1 errors (or warnings with `--strict`), 2 usage or internal",
-        "failure. `--release` makes HTHC305 an error.",
+        "failure. `--release` makes HTHC305 and HTHC314 errors.",
         "",
         "This file is generated from `src/hthc_cli/base/diagnostics.py`:",
         "`python -m hthc_cli.check.codes_doc > docs/checks.md`.",

@@ -332,6 +332,60 @@ def _unknown_target(
             + ", ".join(fields[item]) + ")")
 
 
+def approvals(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """A stamped position whose texts, or those of what it addresses, changed since."""
+    stamped = [p for p in ws.positions.values() if p.approved is not None]
+    # A file that could not be read hides recommendations: every stamp would differ.
+    if not stamped or "recommendations" in ws.incomplete:
+        return
+    from hthc_cli.workspace.fingerprint import Verifier, describe
+
+    verifier = Verifier(ws)
+    unknown: dict[str, list[tuple[str, Location]]] = {}
+    for position in stamped:
+        stamp = position.approved
+        assert stamp is not None
+        if not stamp.fingerprint:
+            continue  # missing or empty: reported while loading
+        loc = stamp.record.locs.get("fingerprint", stamp.record.loc)
+        verdict = verifier.verify(position, stamp.fingerprint, stamp.parts)
+        if verdict.matches:
+            continue
+        fix = (f"see what changed with `hthc show {position.id} --since-approval`; if it "
+               f"still holds, approve it again with `hthc approve {position.id} --by NAME`")
+        if verdict.unknown_algorithm is not None:
+            unknown.setdefault(verdict.unknown_algorithm, []).append((position.id, loc))
+            continue
+        if verdict.malformed:
+            yield Diagnostic.make(
+                "HTHC317", loc,
+                f"the approval of position '{position.id}' cannot be verified: its fingerprint "
+                "is not written ALGORITHM:HEX",
+                hint=f"approve it again with `hthc approve {position.id} --by NAME`",
+            )
+            continue
+        when = f" on {stamp.date.isoformat()}" if stamp.date else ""
+        changed = describe(verdict.changes)
+        yield Diagnostic.make(
+            "HTHC314", loc,
+            f"position '{position.id}' has changed since {stamp.by} approved it{when}: "
+            + (changed or "its texts, or those of what it addresses, are not as approved"),
+            hint=fix, severity=Severity.ERROR if options.release else None,
+        )
+    # A stamp of a newer hthc is said once per algorithm, not at every position.
+    for name, found in unknown.items():
+        others = len(found) - 1
+        first, loc = found[0]
+        yield Diagnostic.make(
+            "HTHC317", loc,
+            f"the approval of position '{first}' is fingerprinted with '{name}', which this "
+            "version of hthc does not know: it cannot tell whether the position changed"
+            + (f" (nor for {others} other stamp{'s' * (others != 1)} of '{name}')"
+               if others else ""),
+            hint="update hthc: a newer version wrote the stamp",
+        )
+
+
 def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     if "positions" in ws.incomplete:
         return
@@ -894,6 +948,7 @@ RULES: tuple[Rule, ...] = (
     position_use,
     response_contents,
     outcome_positions,
+    approvals,
     coverage,
     named_files,
     language_labels,

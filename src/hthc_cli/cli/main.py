@@ -159,8 +159,10 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
     release: Annotated[
-        bool, typer.Option(help="Treat positions that are not approved, and undecided input "
-                           "on a response's positions, as errors.")
+        bool, typer.Option(help="Treat positions that are not approved or have changed "
+                           "since they were approved, draft responses, open review "
+                           "comments and undecided input on a response's positions "
+                           "as errors.")
     ] = False,
     color: Annotated[Color, typer.Option(help="Colour the text output.")] = Color.auto,
 ) -> None:
@@ -212,11 +214,18 @@ def show(
                                            "response, source or reference id.")],
     workspace: WorkspaceOption = None,
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = "text",
+    since_approval: Annotated[
+        bool, typer.Option("--since-approval",
+                           help="A position's texts as a word diff against the approved ones.")
+    ] = False,
 ) -> None:
     """Show one item in every language, what it addresses and what addresses it."""
     from hthc_cli.cli import views
 
     ws = views.load(workspace)
+    if since_approval:
+        sys.stdout.write(views.since_approval_text(ws, item_id))
+        return
     views.emit_item(views.item_view(ws, item_id), format)
 
 
@@ -538,6 +547,47 @@ def input_add(
         where += (f" and {count} attachment{'s' * (count != 1)} in "
                   f"{_shown(added.attachments[0].parent)}")
     sys.stdout.write(f"{where}:\n\n{added.text}")
+
+
+@app.command()
+def approve(
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The positions approved.",
+                                             show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="Who approved them.", show_default=False)],
+    day: Annotated[
+        str | None,
+        typer.Option("--date", help="When, YYYY-MM-DD (default: today).", show_default=False),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Stamp positions as approved: `status: approved` and who, when and what, in their
+    entries only. Refused for unknown ids or while check finds errors; then nothing changes.
+    """
+    from datetime import date
+
+    from hthc_cli.check.checker import check_workspace
+    from hthc_cli.workspace import approve as approving
+    from hthc_cli.workspace.git import top_level
+    from hthc_cli.workspace.loader import find_workspace, load_workspace
+
+    try:
+        when = date.fromisoformat(day) if day is not None else date.today()
+    except ValueError:
+        raise UsageError(f"--date {day}: write the day as YYYY-MM-DD") from None
+    root = find_workspace(explicit=workspace)
+    loaded = load_workspace(root)
+    problem = approving.unknown_ids(loaded.workspace, ids)
+    if problem is not None:
+        raise UsageError(f"{problem}; nothing was approved")
+    result = check_workspace(root, loaded=loaded)
+    errors = [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    if errors:
+        raise HthcError(approving.refusal(errors))
+    done = approving.approve(result.workspace, ids, by, when,
+                             keep_texts=top_level(root) is None)
+    for stamp in done:
+        sys.stdout.write(f"approved {stamp.position} ({_shown(stamp.file)}:{stamp.line}), "
+                         f"by {by.strip()} on {when.isoformat()}\n")
 
 
 def run() -> None:

@@ -201,6 +201,32 @@ def item_view(ws: Workspace, item_id: str) -> Row:
     raise UsageError(f"no item with the id '{item_id}'" + _did_you_mean(item_id, known))
 
 
+def since_approval_text(ws: Workspace, item_id: str) -> str:
+    """`hthc show ID --since-approval`: each text changed since approval, as a word diff."""
+    from hthc_cli.workspace.since import since_approval
+
+    position = ws.positions.get(item_id)
+    if position is None:
+        if ws.item(item_id) is not None or item_id in ws.responses:
+            raise UsageError(f"'{item_id}' is not a position: only positions are approved")
+        raise UsageError(f"there is no position '{item_id}'"
+                         + _did_you_mean(item_id, ws.positions))
+    found = since_approval(ws, position)
+    if found is None:
+        return (f"position '{item_id}' has never been approved with `hthc approve`, so there "
+                "is nothing to compare with\n")
+    stamp = found.stamp
+    when = f" on {stamp.date.isoformat()}" if stamp.date else ""
+    if not found.changes:
+        return f"position '{item_id}' is as {stamp.by} approved it{when}: nothing has changed\n"
+    out = [f"position '{item_id}', approved by {stamp.by}{when}; changed since "
+           f"(compared with {found.where}):"]
+    for change in found.changes:
+        out.append(f"{change.label}:")
+        out += ["  " + line if line else "" for line in change.diff.split("\n")]
+    return "\n".join(out) + "\n"
+
+
 def _response(ws: Workspace, response: Response) -> Row:
     langs = ws.languages
     hearing, signatory, contact = response.hearing, response.signatory, response.contact
@@ -279,8 +305,33 @@ def _position(ws: Workspace, p: Position) -> Row:
         ],
         "summary": _all(p.summary, langs), "argument": _all(p.argument, langs),
         "proposals": [_all(t, langs) for t in p.proposals],
+        "approved": _approval(ws, p),
         "used_by": [use["response"] for use in history],
         "history": history,
+    }
+
+
+def _approval(ws: Workspace, p: Position) -> Row | None:
+    """The stamp, whether it still holds, and where the approved texts are kept."""
+    from hthc_cli.workspace.fingerprint import Verifier, describe
+
+    stamp = p.approved
+    if stamp is None:
+        return None
+    copy = stamp.texts()
+    verdict = Verifier(ws).verify(p, stamp.fingerprint, stamp.parts)
+    if verdict.matches:
+        holds = "yes: nothing has changed since"
+    elif verdict.unknown_algorithm or verdict.malformed:
+        holds = "unknown: hthc cannot read the fingerprint"
+    else:
+        holds = "no: " + (describe(verdict.changes) or "its texts") + " changed since"
+    return {
+        "by": stamp.by, "date": _day(stamp.date), "fingerprint": stamp.fingerprint,
+        "parts": stamp.parts,
+        "texts": f"a copy of {len(copy)} kept in the stamp" if copy is not None
+        else "in the git history",
+        "holds": holds,
     }
 
 

@@ -126,6 +126,14 @@ positions:
         en: Access for relatives holding a power of attorney.
     status: approved
     owner: Policy team
+    approved:                         # written by `hthc approve`, never by hand
+      by: "Anna Jensen"
+      date: 2025-02-18
+      fingerprint: "sha256-v1:8596c385c7db64c692028f89ef867cc5610c7d4bcb831b71d46d69f346ee7e6b"
+      parts: "title/da=d87b5f9a title/en=95346361 stance=2fed8e3c addresses=de99b6d5
+        summary/da=af60e695 summary/en=410398c2 argument/da=2fb48e52 argument/en=b433f6b1
+        proposals.1/da=93b4b242 proposals.1/en=c5c7a547 rec:LF-2025-PATIENT-P1/da=a01d9755
+        rec:LF-2025-PATIENT-P1/en=d88b2905"
 
   - id: DP-PATIENT-VOICE
     title: Patients must be heard before the rules are written
@@ -265,6 +273,8 @@ def _anchor(spec: Spec) -> str:
 
 
 def _table(spec: Spec) -> list[str]:
+    if spec.doc and not spec.fields:
+        return [spec.doc]
     out = ["| key | type | required | default | what it is |", "|---|---|---|---|---|"]
     for key, fld in spec.fields.items():
         required = "yes" if fld.required else "no"

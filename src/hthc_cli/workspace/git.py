@@ -93,6 +93,15 @@ def commit_on(root: Path, day: date, path: Path | None = None) -> str | None:
     return result.stdout.decode().strip() or None if result.returncode == 0 else None
 
 
+def commits_after(root: Path, commit: str | None) -> list[str]:
+    """The commits after `commit` (all, if None) that touch the workspace, oldest first."""
+    if top_level(root) is None:
+        return []
+    result = _git(root, "log", "--reverse", "--format=%H",
+                  f"{commit}..HEAD" if commit else "HEAD", "--", ".", check=False)
+    return result.stdout.decode().split() if result.returncode == 0 else []
+
+
 def file_at(root: Path, commit: str, path: Path) -> bytes | None:
     """The bytes of `path` (absolute, inside the repository) at `commit`, or None when the
     file did not exist then."""

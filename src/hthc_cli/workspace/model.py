@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hthc_cli.base.labels import labels_for
 from hthc_cli.workspace.schema import IdRef, PathRef, Record, Text
-from hthc_cli.workspace.source import SourceFile, YScalar
+from hthc_cli.workspace.source import SourceFile, YMap, YScalar
 
 
 def text_field(record: Record, key: str) -> Text:
@@ -105,6 +105,31 @@ class Recommendation:
 
 
 @dataclass(slots=True)
+class Approval:
+    """The stamp `hthc approve` writes: who, when, and the fingerprint of what."""
+
+    by: str
+    date: date | None
+    fingerprint: str
+    parts: str | None
+    record: Record
+
+    @classmethod
+    def from_record(cls, r: Record) -> Approval:
+        day = r.get("date")
+        return cls(_str(r, "by"), day if isinstance(day, date) else None,
+                   _str(r, "fingerprint"), _opt_str(r, "parts"), r)
+
+    def texts(self) -> dict[str, str] | None:
+        """The copy of the approved texts, by part name, when the stamp keeps one."""
+        node = self.record.nodes.get("texts")
+        if not isinstance(node, YMap):
+            return None
+        return {k: str(v.value) for k, v in node.items.items()
+                if isinstance(v, YScalar) and isinstance(v.value, str)}
+
+
+@dataclass(slots=True)
 class Position:
     id: str
     title: Text
@@ -117,14 +142,17 @@ class Position:
     owner: str | None
     record: Record
     file: SourceFile
+    approved: Approval | None = None
 
     @classmethod
     def from_record(cls, r: Record, file: SourceFile) -> Position:
         proposals = r.get("proposals")
+        stamp = r.get("approved")
         return cls(_str(r, "id"), text_field(r, "title"), _str(r, "stance", "neutral"),
                    _refs(r, "addresses"), text_field(r, "summary"), text_field(r, "argument"),
                    list(proposals) if isinstance(proposals, list) else [],
-                   _str(r, "status"), _opt_str(r, "owner"), r, file)
+                   _str(r, "status"), _opt_str(r, "owner"), r, file,
+                   Approval.from_record(stamp) if isinstance(stamp, Record) else None)
 
 
 @dataclass(slots=True)

@@ -112,6 +112,8 @@ class Spec:
     title: str
     fields: dict[str, Field]
     open: bool = False
+    doc: str = ""
+    """What its keys are, for docs/format.md, where they are not listed fields."""
 
 
 @dataclass(slots=True)
@@ -279,6 +281,29 @@ RECOMMENDATIONS_FILE = Spec(
         ),
     },
 )
+APPROVED_TEXTS = Spec(
+    "approved texts", {}, open=True,
+    doc="One key per text, named as in `parts` (`argument/en`, `proposals.1/da`, "
+    "`rec:ID/da` for the title and text of a recommendation it addresses), each with the "
+    "text as approved. Written by `hthc approve`; not checked, not printed.",
+)
+APPROVAL = Spec(
+    "approval",
+    {
+        "by": Field("string", True, "Who approved it."),
+        "date": Field("date", True, "When, YYYY-MM-DD."),
+        "fingerprint": Field(
+            "string", True, "What was approved, as `sha256-v1:…` over the position's texts and "
+            "those of what it addresses; `hthc check` warns when they no longer match."),
+        "parts": Field(
+            "string", False, "A short digest of each of those texts, so that check can say "
+            "which one changed.", default="check says that something changed, not what"),
+        "texts": Field(
+            "object", False, "A copy of the approved texts, kept where the workspace is not "
+            "in git, for `hthc show ID --since-approval`.", spec=APPROVED_TEXTS,
+            default="none; in git the approved texts are read from its history"),
+    },
+)
 POSITION = Spec(
     "position",
     {
@@ -291,6 +316,11 @@ POSITION = Spec(
         "proposals": Field("texts", False, "Concrete proposals or wording requests."),
         "status": Field("enum", True, "Where it is in approval.", choices=STATUSES),
         "owner": Field("string", False, "Who is responsible for it."),
+        "approved": Field(
+            "object", False, "Who approved it, when, and what they approved; written by "
+            "`hthc approve`.", spec=APPROVAL,
+            default="not stamped: `status: approved` alone says it is approved",
+        ),
     },
 )
 POSITIONS_FILE = Spec(
