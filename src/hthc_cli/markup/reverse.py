@@ -16,6 +16,7 @@ import html
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from hthc_cli.markup.parser import (
@@ -942,3 +943,698 @@ _RULES: dict[str, _InlineRule] = {
     "citation": _InlineWalker._citation,
 }
 """The projection's rule per inline token type: those of `docx_writer._INLINE_RULES`."""
+
+
+# -- an edit of the projection written back into the Markdown -------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit written into the Markdown: `before` words became `after` words, by replacing
+    the Markdown's ``start:end`` with `replacement`."""
+
+    where: str
+    before: str
+    after: str
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An edit not written: the words it changed, why, and what to do by hand."""
+
+    before_words: str
+    after_words: str
+    reason: str
+    manual_text: str
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """The Markdown with every edit that could be written (None when none could), the edits
+    written and the edits refused."""
+
+    new_source: str | None
+    applied: list[Change] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Splice:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Group:
+    """One reviewer's edit: the splices that write it, and what it does to the projection."""
+
+    where: str
+    before: str
+    after: str
+    splices: list[_Splice]
+    body: list[tuple[int, int, int, str]] = field(default_factory=list)
+    """Character edits (paragraph, start, end, new text) of the body."""
+    notes: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    """Character edits (note, paragraph, start, end, new text) of the notes."""
+    removed: list[int] = field(default_factory=list)
+    """Body paragraphs removed."""
+    inserted: list[tuple[int, str]] = field(default_factory=list)
+    """Body paragraphs inserted after a paragraph (-1: before the first)."""
+    removed_notes: list[int] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_WORD = re.compile(r"\ufffc|\s+|\w+|[^\w\s\ufffc]")
+"""Words, runs of spaces, a punctuation mark, a note mark: what the edit is compared by."""
+_LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?[ \t>]*")
+_BLOCK_START = re.compile(r"[ \t]*(?:[-+=:#>]|\d{1,9}(?=[.)]))")
+_INLINE_SPECIAL = frozenset("\\`*_[]<>{}~")
+_KINDS = {
+    "wikilink": "the title that [[ID]] prints",
+    "citation": "a citation's note mark",
+    "footnote": "a footnote's mark",
+    "code": "inline code",
+    "image": "an image",
+    "autolink": "a link written <…>",
+    "break": "a line break",
+    "unmapped": "text whose place in the Markdown is not known",
+}
+
+
+def apply_edit(
+    source: str,
+    before: Projection,
+    after: Projection,
+    *,
+    titles: Mapping[str, str] | None = None,
+    citations: Mapping[str, str] | None = None,
+    short_citations: Mapping[str, str] | None = None,
+    cited_before: Collection[str] = (),
+) -> EditResult:
+    """Write the edit that turns projection `before` into `after` into the Markdown `source`.
+
+    Words are compared word by word; each changed run of words is written where its words
+    stand, inside the emphasis or link that holds them, what the reviewer typed escaped so
+    that it prints as typed. A word inserted where emphasis begins or ends goes outside it.
+    A whole ``[[ID]]`` title, citation, footnote mark, inline code or line break deleted
+    deletes its markup (a footnote's definition too, once nothing refers to it). Refused,
+    with the words to change by hand: an edit of part of such a unit or of a citation's
+    note, one that crosses the edge of a link or emphasis, a new footnote, paragraphs added
+    or removed in a note or a table, and anything whose result would not print as `after`.
+    A paragraph added after a list item is a new item; elsewhere a new paragraph.
+    `before` must be `project(source)` (same titles and citations): otherwise the text
+    changed since the document was made, and nothing is written.
+    """
+    options = {"titles": titles, "citations": citations, "short_citations": short_citations,
+               "cited_before": cited_before}
+    current = project(source, **options)  # type: ignore[arg-type]
+    if current != before:
+        return EditResult(None, [], _conflicts(before, after))
+    if before == after:
+        return EditResult(None)
+    assert current.source_map is not None
+    planner = _Planner(current.source_map, before, after)
+    groups = planner.plan()
+    refused = list(planner.refused)
+    accepted: list[_Group] = []
+    text = source
+    for group in groups:
+        trial = _splice(source, [s for g in (*accepted, group) for s in g.splices])
+        if trial is not None and project(trial, **options) == _expected(  # type: ignore[arg-type]
+                before, [*accepted, group]):
+            accepted.append(group)
+            text = trial
+        else:
+            reason = ("it would not print as the reviewer wrote it once written into the "
+                      "Markdown (the formatting around it would change)")
+            refused.append(_refusal(group.where, group.before, group.after, reason))
+    if not accepted:
+        return EditResult(None, [], refused)
+    applied = [Change(g.where, g.before, g.after, s.start, s.end, s.text)
+               for g in accepted for s in g.splices]
+    return EditResult(text, applied, refused)
+
+
+def _refusal(where: str, before: str, after: str, reason: str) -> Refusal:
+    if before and after:
+        manual = f"{where}: replace “{before}” with “{after}”"
+    elif before:
+        manual = f"{where}: delete “{before}”"
+    else:
+        manual = f"{where}: insert “{after}”"
+    return Refusal(before, after, reason, manual)
+
+
+def _conflicts(before: Projection, after: Projection) -> list[Refusal]:
+    reason = ("conflict: the text in the workspace changed since the document was made; "
+              "nothing of it was written")
+    pairs = [(f"paragraph {n + 1}", b, a)
+             for n, (b, a) in enumerate(_padded(before.paragraphs, after.paragraphs))]
+    pairs += [(f"note {n + 1}", b, a) for n, (b, a) in enumerate(_padded(
+        ["\n".join(note) for note in before.notes], ["\n".join(note) for note in after.notes]))]
+    return [_refusal(where, b, a, reason) for where, b, a in pairs if b != a]
+
+
+def _padded(first: Sequence[str], second: Sequence[str]) -> list[tuple[str, str]]:
+    count = max(len(first), len(second))
+    return [(first[n] if n < len(first) else "", second[n] if n < len(second) else "")
+            for n in range(count)]
+
+
+def _splice(source: str, splices: Sequence[_Splice]) -> str | None:
+    """`source` with every splice made, or None when two of them overlap."""
+    unique = sorted(set(splices), key=lambda s: (s.start, s.end))
+    for first, second in pairwise(unique):
+        if second.start < first.end or (second.start == first.end == second.end
+                                         and first.start == first.end):
+            return None
+    out = source
+    for splice in reversed(unique):
+        out = out[: splice.start] + splice.text + out[splice.end :]
+    return out
+
+
+def _expected(before: Projection, groups: Sequence[_Group]) -> Projection:
+    """What the projection is once `groups` are written: `before` with their edits made."""
+    body = [list(p) for p in before.paragraphs]
+    for paragraph, start, end, new in sorted(
+            (e for g in groups for e in g.body), key=lambda e: (e[0], -e[1])):
+        body[paragraph][start:end] = list(new)
+    notes = [[list(p) for p in note] for note in before.notes]
+    for note, paragraph, start, end, new in sorted(
+            (e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
+        notes[note][paragraph][start:end] = list(new)
+    removed = {n for g in groups for n in g.removed}
+    inserted: dict[int, list[str]] = {}
+    for position, text in (i for g in groups for i in g.inserted):
+        inserted.setdefault(position, []).append(text)
+    paragraphs: list[str] = list(inserted.get(-1, []))
+    for number, chars in enumerate(body):
+        if number not in removed:
+            paragraphs.append("".join(chars))
+        paragraphs += inserted.get(number, [])
+    gone = {n for g in groups for n in g.removed_notes}
+    kept = tuple(tuple("".join(p) for p in note) for number, note in enumerate(notes)
+                 if number not in gone)
+    return Projection(tuple(paragraphs), kept)
+
+
+def _lowest_common(containers: Sequence[Container], first: int, second: int) -> int:
+    chain = []
+    at = first
+    while at >= 0:
+        chain.append(at)
+        at = containers[at].parent
+    at = second
+    while at >= 0 and at not in chain:
+        at = containers[at].parent
+    return at
+
+
+def _child_under(containers: Sequence[Container], inner: int, outer: int) -> int | None:
+    """The container directly inside `outer` that holds `inner` (None: `inner` is `outer`)."""
+    at = inner
+    while at >= 0 and containers[at].parent != outer:
+        if at == outer:
+            return None
+        at = containers[at].parent
+    return at if at >= 0 and at != outer else None
+
+
+class _Planner:
+    """The groups of splices that write `after` over `before`, and what cannot be written."""
+
+    def __init__(self, source_map: SourceMap, before: Projection, after: Projection) -> None:
+        self.map = source_map
+        self.source = source_map.source
+        self.lines = self.source.split("\n")
+        starts = [0]
+        for line in self.lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
+        self.starts = starts
+        self.before = before
+        self.after = after
+        self.groups: list[_Group] = []
+        self.refused: list[Refusal] = []
+        self.note_pairs: list[tuple[int, int]] = []
+        self.deleted_notes: set[int] = set()
+
+    def refuse(self, where: str, before: str, after: str, reason: str) -> None:
+        self.refused.append(_refusal(where, before, after, reason))
+
+    def plan(self) -> list[_Group]:
+        from difflib import SequenceMatcher
+
+        before, after = self.before.paragraphs, self.after.paragraphs
+        after_marks = _mark_numbers(after)
+        before_marks = _mark_numbers(before)
+        matcher = SequenceMatcher(None, before, after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for offset in range(i2 - i1):
+                    self.pair_marks(before[i1 + offset], after[j1 + offset],
+                                    before_marks[i1 + offset], after_marks[j1 + offset])
+                continue
+            paired = min(i2 - i1, j2 - j1)
+            for offset in range(paired):
+                self.paragraph(i1 + offset, after[j1 + offset], before_marks[i1 + offset],
+                               after_marks[j1 + offset])
+            for number in range(i1 + paired, i2):
+                self.remove_paragraph(number)
+            if j1 + paired < j2:
+                self.insert_paragraphs(i1 + paired - 1, list(after[j1 + paired : j2]))
+        self.note_edits()
+        return self.groups
+
+    # -- body paragraphs
+
+    def pair_marks(self, before: str, after: str, b_marks: list[int],
+                   a_marks: list[int]) -> None:
+        self.note_pairs += list(zip(b_marks, a_marks, strict=False))
+
+    def paragraph(self, number: int, new: str, b_marks: list[int], a_marks: list[int]) -> None:
+        located = self.map.paragraphs[number]
+        where = f"paragraph {number + 1} (“{_opening(located.text)}”)"
+        for choices in self.word_edits(located.text, new, b_marks, a_marks):
+            found = self.first_edit(located, choices, where)
+            if found is not None:
+                group, (start, end, text) = found
+                group.body.append((number, start, end, text))
+                self.groups.append(group)
+
+    def first_edit(self, located: Located, choices: list[tuple[int, int, str]],
+                   where: str) -> tuple[_Group, tuple[int, int, str]] | None:
+        """The first of equivalent ways to make an edit that can be written, else refused."""
+        first_reason = ""
+        for start, end, text in choices:
+            try:
+                return self.edit(located, start, end, text, where), (start, end, text)
+            except _Refused as refused:
+                first_reason = first_reason or refused.reason
+        start, end, text = choices[0]
+        self.refuse(where, located.text[start:end], text, first_reason)
+        return None
+
+    def word_edits(
+        self, old: str, new: str, b_marks: list[int], a_marks: list[int]
+    ) -> list[list[tuple[int, int, str]]]:
+        """The changed runs of words of `old`, each as the equivalent ways to make it
+        (start, end, new text); note marks kept in place are paired with their place in
+        `after`."""
+        from difflib import SequenceMatcher
+
+        old_words, new_words = _WORD.findall(old), _WORD.findall(new)
+        old_at = _word_starts(old_words)
+        found: list[list[tuple[int, int, str]]] = []
+        b_index = a_index = 0
+        matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            b_count = old_words[i1:i2].count(NOTE_MARK)
+            a_count = new_words[j1:j2].count(NOTE_MARK)
+            if tag == "equal":
+                self.note_pairs += list(zip(b_marks[b_index : b_index + b_count],
+                                            a_marks[a_index : a_index + a_count], strict=False))
+            b_index += b_count
+            a_index += a_count
+            if tag == "equal":
+                continue
+            if tag == "replace" and i2 - i1 == j2 - j1 and i2 - i1 > 1:
+                for offset in range(i2 - i1):  # word for word: each in its own formatting
+                    old_word, new_word = old_words[i1 + offset], new_words[j1 + offset]
+                    if old_word != new_word:
+                        found.append([(old_at[i1 + offset], old_at[i1 + offset + 1], new_word)])
+                continue
+            if tag == "delete":
+                found.append([(old_at[a], old_at[b], "") for a, b in
+                              _slides(old_words, i1, i2)])
+            elif tag == "insert":
+                found.append([(old_at[a], old_at[a], "".join(words)) for a, words in
+                              _insert_slides(old_words, new_words[j1:j2], i1)])
+            else:
+                found.append([(old_at[i1], old_at[i2], "".join(new_words[j1:j2]))])
+        return found
+
+    def edit(self, located: Located, start: int, end: int, new: str, where: str) -> _Group:
+        """The splice for replacing characters `start:end` of a paragraph with `new`."""
+        if NOTE_MARK in new:
+            raise _Refused("it adds a footnote or moves a footnote's mark; add it in the "
+                           "Markdown as [^n] with its text")
+        if "\n" in new:
+            raise _Refused("it adds a line break inside a paragraph")
+        containers = self.map.containers
+        units = self.map.units
+        old = located.text[start:end]
+        group = _Group(where, old, new, [])
+        if start == end:
+            position, outer = self.insertion_point(located, start)
+            group.splices.append(_Splice(position, position,
+                                         self.escape(new, position, outer)))
+            return group
+        touched = {located.units[n] for n in range(start, end)} - {LITERAL}
+        for unit in touched:
+            kind = units[unit].kind
+            if units[unit].start < 0 or kind == "unmapped":
+                raise _Refused(f"it changes {_KINDS.get(kind, kind)}")
+            outside = [n for n in range(len(located.text))
+                       if located.units[n] == unit and not start <= n < end]
+            if outside:
+                raise _Refused(f"it changes part of {_KINDS.get(kind, kind)}; "
+                               "edit the Markdown by hand")
+            if new:
+                raise _Refused(f"it replaces {_KINDS.get(kind, kind)} with other words")
+        common = located.containers[start]
+        for n in range(start + 1, end):
+            common = _lowest_common(containers, common, located.containers[n])
+        if common < 0:
+            raise _Refused("its words lie in different paragraphs of the Markdown")
+        span_start = min(located.starts[n] for n in range(start, end))
+        span_end = max(located.ends[n] for n in range(start, end))
+        if span_start < 0 or span_end < 0:
+            raise _Refused("its place in the Markdown is not known")
+        inner = {c for c in set(located.containers) if c != common
+                 and _child_under(containers, c, common) is not None}
+        whole = set()
+        for container in inner:
+            chars = [n for n in range(len(located.text))
+                     if _child_under(containers, located.containers[n], container) is not None
+                     or located.containers[n] == container]
+            if chars and all(start <= n < end for n in chars):
+                whole.add(container)
+        for container in whole:
+            found = containers[container]
+            if found.start < 0 or found.end < 0:
+                raise _Refused("its place in the Markdown is not known")
+            span_start, span_end = min(span_start, found.start), max(span_end, found.end)
+        for container in inner - whole:
+            found = containers[container]
+            if found.end <= span_start or found.start >= span_end:
+                continue
+            kind = {"link": "a link", "span": "a span"}.get(found.kind, "emphasis")
+            raise _Refused(f"it crosses the edge of {kind}: part of its words change; "
+                           "edit the Markdown by hand")
+        if whole and new:
+            raise _Refused("it replaces formatted words (emphasis or a link) with other "
+                           "words: which formatting they keep cannot be told")
+        for unit in range(len(units)):
+            found_unit = units[unit]
+            if unit in touched or found_unit.start < 0:
+                continue
+            if found_unit.start < span_end and found_unit.end > span_start and not (
+                    span_start <= found_unit.start and found_unit.end <= span_end):
+                raise _Refused("it crosses markup it cannot be mapped onto")
+        for unit in touched:
+            group.removed_notes += self.removed_note(unit, group)
+        group.splices.append(_Splice(span_start, span_end,
+                                     self.escape(new, span_start, common)))
+        return group
+
+    def insertion_point(self, located: Located, at: int) -> tuple[int, int]:
+        """Where words inserted before character `at` go, and the container they go in."""
+        containers = self.map.containers
+        length = len(located.text)
+        if length == 0:
+            raise _Refused("the paragraph is empty in the Markdown")
+        left = located.containers[at - 1] if at > 0 else None
+        right = located.containers[at] if at < length else None
+        if left is not None and right is not None:
+            outer = _lowest_common(containers, left, right)
+        else:
+            outer = located.root
+        if outer < 0:
+            raise _Refused("its place in the Markdown is not known")
+        if left is not None:
+            child = _child_under(containers, left, outer)
+            position = (containers[child].end if child is not None
+                        else self.char_end(located, at - 1))
+        else:
+            assert right is not None
+            child = _child_under(containers, right, outer)
+            position = (containers[child].start if child is not None
+                        else self.char_start(located, at))
+        if position < 0:
+            raise _Refused("its place in the Markdown is not known")
+        return position, outer
+
+    def char_start(self, located: Located, at: int) -> int:
+        return located.starts[at]
+
+    def char_end(self, located: Located, at: int) -> int:
+        return located.ends[at]
+
+    def escape(self, text: str, position: int, container: int) -> str:
+        """What the reviewer typed, written so that it prints as typed at `position`."""
+        if self.map.containers[container].kind == "code":
+            return text
+        in_cell = any(p.block.kind == "cell" and p.root == container
+                      for p in self.map.paragraphs)
+        following = self.source[position : position + 40]
+        out: list[str] = []
+        for index, char in enumerate(text):
+            if char in _INLINE_SPECIAL or (char == "|" and in_cell):
+                out.append("\\" + char)
+            elif char == "&" and _ENTITY.match(text[index:] + following):
+                out.append("\\&")
+            else:
+                out.append(char)
+        escaped = "".join(out)
+        line_start = self.source.rfind("\n", 0, position) + 1
+        if _LINE_PREFIX.fullmatch(self.source, line_start, position):
+            escaped = _escape_line_start(escaped)
+        return escaped
+
+    def removed_note(self, unit: int, group: _Group) -> list[int]:
+        """A deleted note mark: its note leaves the projection, and a footnote's definition
+        leaves the Markdown once no mark refers to it."""
+        found = self.map.units[unit]
+        if found.note is None:
+            return []
+        self.deleted_notes.add(found.note)
+        origin = self.map.note_sources[found.note]
+        if origin.kind == "footnote" and origin.label is not None and origin.definition:
+            others = [u for n, u in enumerate(self.map.units)
+                      if n != unit and u.kind == "footnote" and u.label == origin.label
+                      and u.start >= 0 and (u.start, u.end) != (found.start, found.end)]
+            if not others:
+                group.splices.append(self.lines_span(*origin.definition))
+        return [found.note]
+
+    # -- whole paragraphs
+
+    def lines_span(self, first: int, end: int) -> _Splice:
+        """Removing lines `first:end` with one blank line beside them."""
+        lines = self.lines
+        if end < len(lines) and not lines[end].strip(" \t>"):
+            end += 1
+        elif first > 0 and not lines[first - 1].strip(" \t>"):
+            first -= 1
+        start = self.starts[first]
+        stop = self.starts[end] if end < len(lines) else len(self.source)
+        if end >= len(lines) and start > 0:
+            start -= 1
+        return _Splice(start, stop, "")
+
+    def remove_paragraph(self, number: int) -> None:
+        located = self.map.paragraphs[number]
+        where = f"paragraph {number + 1} (“{_opening(located.text)}”)"
+        block = located.block
+        try:
+            if NOTE_MARK in located.text:
+                raise _Refused("the paragraph holds a footnote or citation mark")
+            if block.first_line is None or block.end_line is None:
+                raise _Refused("its place in the Markdown is not known")
+            if block.kind in ("paragraph", "heading", "code"):
+                splice = self.lines_span(block.first_line, block.end_line)
+            elif block.kind == "item" and block.item_lines is not None:
+                others = [p for n, p in enumerate(self.map.paragraphs) if n != number
+                          and p.block.first_line is not None
+                          and block.item_lines[0] <= p.block.first_line < block.item_lines[1]]
+                if others:
+                    raise _Refused("the list item holds further paragraphs")
+                first, end = block.item_lines
+                lines = self.lines
+                while end > first + 1 and not lines[end - 1].strip():
+                    end -= 1
+                stop = self.starts[end] if end < len(lines) else len(self.source)
+                start = self.starts[first]
+                if end >= len(lines) and start > 0:
+                    start -= 1
+                splice = _Splice(start, stop, "")
+            else:
+                raise _Refused(f"a {block.kind} cannot be removed as a paragraph")
+        except _Refused as refused:
+            self.refuse(where, located.text, "", refused.reason)
+            return
+        group = _Group(where, located.text, "", [splice], removed=[number])
+        self.groups.append(group)
+
+    def insert_paragraphs(self, after: int, texts: list[str]) -> None:
+        for text in texts:
+            where = (f"after paragraph {after + 1}" if after >= 0
+                     else "before the first paragraph")
+            try:
+                if NOTE_MARK in text:
+                    raise _Refused("the new paragraph holds a footnote")
+                splice = self.new_paragraph(after, text)
+            except _Refused as refused:
+                self.refuse(where, "", text, refused.reason)
+                continue
+            self.groups.append(_Group(where, "", text, [splice], inserted=[(after, text)]))
+
+    def new_paragraph(self, after: int, text: str) -> _Splice:
+        if "\n" in text:
+            raise _Refused("the new paragraph holds a line break")
+        if after < 0:
+            return _Splice(0, 0, self.escape_block(text) + "\n\n")
+        block = self.map.paragraphs[after].block
+        if block.first_line is None or block.end_line is None:
+            raise _Refused("its place in the Markdown is not known")
+        lines = self.lines
+        if block.kind == "item" and block.item_lines is not None:
+            first, end = block.item_lines
+            while end > first + 1 and not lines[end - 1].strip():
+                end -= 1
+            line = lines[first]
+            marker_at = _LINE_PREFIX.match(line)
+            prefix_end = marker_at.end() if marker_at else 0
+            lead = line[:prefix_end]
+            bare = re.match(r"([ \t>]*)", lead)
+            indent = bare.group(1) if bare else ""
+            marker = block.marker
+            number = re.fullmatch(r"(\d{1,9})([.)])", marker)
+            if number:
+                marker = f"{int(number.group(1)) + 1}{number.group(2)}"
+            gap = "\n" + indent.rstrip() if block.loose else ""
+            position = self.starts[end - 1] + len(lines[end - 1])
+            return _Splice(position, position,
+                           f"{gap}\n{indent}{marker} {self.escape_block(text)}")
+        if block.kind not in ("paragraph", "heading"):
+            raise _Refused(f"a paragraph cannot be added after a {block.kind}")
+        last = block.end_line - 1
+        first_char = next((s for s in self.map.paragraphs[after].starts if s >= 0), None)
+        prefix_source = lines[block.first_line]
+        if first_char is not None:
+            prefix_source = self.source[self.starts[block.first_line] : first_char]
+        from hthc_cli.markup.compose import _continuation
+
+        prefix = _continuation(prefix_source) if block.kind == "paragraph" else ""
+        position = self.starts[last] + len(lines[last])
+        return _Splice(position, position,
+                       f"\n{prefix.rstrip()}\n{prefix}{self.escape_block(text)}")
+
+    def escape_block(self, text: str) -> str:
+        escaped = "".join("\\" + c if c in _INLINE_SPECIAL else c for c in text)
+        return _escape_line_start(re.sub(r"&(?=#?[A-Za-z0-9]+;)", r"\\&", escaped))
+
+    # -- notes
+
+    def note_edits(self) -> None:
+        before, after = self.before.notes, self.after.notes
+        paired_after = {a for _, a in self.note_pairs}
+        for number in range(len(after)):
+            if number not in paired_after:
+                self.refuse(f"note {number + 1}", "", "\n".join(after[number]),
+                            "a new footnote: add it in the Markdown as [^n] with its text")
+        for b_number, a_number in self.note_pairs:
+            if b_number >= len(before) or a_number >= len(after):
+                continue
+            old, new = before[b_number], after[a_number]
+            if old == new:
+                continue
+            where = f"note {b_number + 1} (“{_opening(' '.join(old))}”)"
+            origin = self.map.note_sources[b_number]
+            if origin.kind == "citation":
+                self.refuse(where, "\n".join(old), "\n".join(new),
+                            "a citation's note is written from the references "
+                            "(references.yaml); change the reference or the citation")
+                continue
+            if len(old) != len(new):
+                self.refuse(where, "\n".join(old), "\n".join(new),
+                            "paragraphs added to or removed from a footnote")
+                continue
+            copies = [n for n, o in enumerate(self.map.note_sources)
+                      if o.kind == "footnote" and o.label is not None
+                      and o.label == origin.label] or [b_number]
+            for paragraph, (old_text, new_text) in enumerate(zip(old, new, strict=True)):
+                located = self.map.notes[b_number][paragraph]
+                for choices in self.word_edits(old_text, new_text, [], []):
+                    found = self.first_edit(located, choices, where)
+                    if found is not None:
+                        group, (start, end, text) = found
+                        group.notes += [(copy, paragraph, start, end, text) for copy in copies]
+                        self.groups.append(group)
+
+
+def _escape_line_start(text: str) -> str:
+    """`text` at the start of a line, escaped where it would begin a block (a heading, a list,
+    a quote, a ``:::`` fence, a heading underline)."""
+    found = _BLOCK_START.match(text)
+    if found is None:
+        return text
+    cut = found.end() if text[found.end() - 1].isdigit() else found.end() - 1
+    return text[:cut] + "\\" + text[cut:]
+
+
+def _mark_numbers(paragraphs: Sequence[str]) -> list[list[int]]:
+    """For each paragraph, the numbers of the notes its marks refer to (in reading order)."""
+    found: list[list[int]] = []
+    count = 0
+    for paragraph in paragraphs:
+        marks = paragraph.count(NOTE_MARK)
+        found.append(list(range(count, count + marks)))
+        count += marks
+    return found
+
+
+def _slides(words: Sequence[str], first: int, end: int) -> list[tuple[int, int]]:
+    """Where a deleted run of words may equally be taken from: ``a b a`` less ``b a`` is
+    also ``a b a`` less ``a b``. The run as found comes first."""
+    found = [(first, end)]
+    left, right = first, end
+    while left > 0 and words[left - 1] == words[right - 1]:
+        left, right = left - 1, right - 1
+        found.append((left, right))
+    left, right = first, end
+    while right < len(words) and words[left] == words[right]:
+        left, right = left + 1, right + 1
+        found.append((left, right))
+    return found
+
+
+def _insert_slides(
+    words: Sequence[str], inserted: Sequence[str], at: int
+) -> list[tuple[int, list[str]]]:
+    """Where inserted words may equally go, each with the words as inserted there."""
+    found = [(at, list(inserted))]
+    run = list(inserted)
+    position = at
+    while position > 0 and run and words[position - 1] == run[-1]:
+        run = [run[-1], *run[:-1]]
+        position -= 1
+        found.append((position, list(run)))
+    run, position = list(inserted), at
+    while position < len(words) and run and words[position] == run[0]:
+        run = [*run[1:], run[0]]
+        position += 1
+        found.append((position, list(run)))
+    return found
+
+
+def _word_starts(words: Sequence[str]) -> list[int]:
+    starts = [0]
+    for word in words:
+        starts.append(starts[-1] + len(word))
+    return starts
+
+
+def _opening(text: str, words: int = 6) -> str:
+    parts = text.replace(NOTE_MARK, "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
