@@ -130,7 +130,7 @@ def places(ws: Workspace, languages: Sequence[str]) -> dict[str, Place]:
     found: dict[str, Place] = {}
     for place in marks.text_places(ws):
         for language in languages:
-            mark = place.mark(language)
+            mark = marks.mark_of(place, language)
             scalar = place.text.common or place.text.by_language.get(language)
             if mark is not None and scalar is not None:
                 found[mark.place] = Place(mark, scalar)
@@ -138,20 +138,33 @@ def places(ws: Workspace, languages: Sequence[str]) -> dict[str, Place]:
 
 
 def bookmark_ranges(doc_body: list[Paragraph], bookmarks: dict[str, str]) -> dict[str, Range]:
-    """Every mark's range in a story, by bookmark name (other bookmarks are left out)."""
+    """Every mark's range in a story, by bookmark name (other bookmarks are left out).
+
+    A mark runs from its name's first start to the last end of any start of that name: what
+    LibreOffice 7.4 writes for a bookmark over several paragraphs is a start never ended and
+    a second start of the same name in the last paragraph, ended where the bookmark ends
+    (as render/marks.py `mark_spans` reads it).
+    """
     starts: dict[str, tuple[int, int]] = {}
-    ranges: dict[str, Range] = {}
+    ends: dict[str, tuple[int, int]] = {}
     for index, paragraph in enumerate(doc_body):
         for point in paragraph.points:
+            name = bookmarks.get(point.id, "")
             if point.kind == "bookmark-start":
-                name = bookmarks.get(point.id, "")
                 if marks.parse_mark_name(name) is not None:
-                    starts[point.id] = (index, point.at)
-            elif point.kind == "bookmark-end" and point.id in starts:
-                (first, start), name = starts.pop(point.id), bookmarks[point.id]
-                cover = doc_body[first:index + 1]
-                whole = start == 0 and point.at >= len(paragraph.pieces)
-                ranges[name] = Range(cover, None if whole else (start, point.at), first)
+                    starts.setdefault(name, (index, point.at))
+            elif point.kind == "bookmark-end" and name in starts:
+                ends[name] = (index, point.at)
+    ranges: dict[str, Range] = {}
+    for name, (first, start) in starts.items():
+        if name not in ends:
+            continue
+        last, end = ends[name]
+        if (last, end) < (first, start):
+            continue
+        cover = doc_body[first:last + 1]
+        whole = start == 0 and end >= len(doc_body[last].pieces)
+        ranges[name] = Range(cover, None if whole else (start, end), first)
     return ranges
 
 
@@ -225,15 +238,14 @@ def _compare_with_render(found: Map, doc: Document, ws: Workspace, path: Path) -
         found.response = response.id
         found.language = found.language or language
     fresh_ranges = bookmark_ranges(fresh.body, fresh.bookmarks)
-    by_place = {marks.parse_mark_name(n).place: (n, r)  # type: ignore[union-attr]
-                for n, r in fresh_ranges.items()}
     for located in found.located:
         if located.place is None or located.conflict:
             continue
-        hit = by_place.get(located.place.mark.place)
+        # the same name: the same text at the same place, and the same occurrence of it
+        hit = fresh_ranges.get(located.name)
         if hit is not None:
-            located.expected = hit[1].texts()
-            located.expected_notes = tuple(fresh.note_text(n) for n in hit[1].notes())
+            located.expected = hit.texts()
+            located.expected_notes = tuple(fresh.note_text(n) for n in hit.notes())
     if found.located:
         return
     if not texts or score < MATCHED_ENOUGH * len(texts):
