@@ -512,3 +512,35 @@ def test_a_text_changed_since_the_render_is_a_conflict_and_nothing_of_it_is_appl
     assert ("    conflict: this text changed in the workspace since the document was rendered; "
             "nothing of it is applied") in result.stdout
     assert "en samlet retning" in path.read_text(encoding="utf-8")
+
+
+def _without_map(data: bytes) -> bytes:
+    """A document whose hthc bookmarks and custom properties were dropped by some tool."""
+    import re
+
+    from tests.review.word import parts_of, zipped
+
+    parts = parts_of(data)
+    parts.pop("docProps/custom.xml", None)
+    xml = parts["word/document.xml"].decode()
+    names = dict(re.findall(r'<w:bookmarkStart w:id="(\d+)" w:name="(_hthc[0-9a-f]{10}_[^"]+)"/>',
+                            xml))
+    for number in names:
+        xml = re.sub(rf'<w:bookmark(?:Start|End) w:id="{number}"[^>]*/>', "", xml)
+    parts["word/document.xml"] = xml.encode()
+    return zipped(parts)
+
+
+def test_lost_bookmarks_are_found_again_by_matching_a_fresh_render(
+        reviewed: Path, workspace: Path, tmp_path: Path, hthc: Hthc) -> None:
+    path = tmp_path / "no-map.docx"
+    path.write_bytes(_without_map(reviewed.read_bytes()))
+    assert b"_hthc3f0fc40a04" not in path.read_bytes()
+    result = hthc("review", "import", path, cwd=workspace)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == ("  note: the document carries no hthc bookmarks: its texts were found by "
+                        "matching its paragraphs against HTHC-HS-SSK-2024 (da) as rendered now")
+    mapped = hthc("review", "import", reviewed, cwd=workspace).stdout.splitlines()
+    shown, lost = reviewed.as_posix(), path.as_posix()
+    assert lines[2:] == [line.replace(shown, lost) for line in mapped[1:]]

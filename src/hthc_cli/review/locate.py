@@ -261,15 +261,18 @@ def _compare_with_render(found: Map, doc: Document, ws: Workspace, path: Path) -
     )
     current = places(ws, [language])
     aligned = _align([p.text() for p in doc.body], [p.text() for p in fresh.body])
+    matched: list[tuple[Place, Range, tuple[int, int, int, int]]] = []
     for name, fresh_range in fresh_ranges.items():
         parsed = marks.parse_mark_name(name)
         assert parsed is not None
         place = current.get(parsed.place)
-        matched = _match_range(doc.body, aligned, fresh_range)
-        if place is None or matched is None:
-            continue
+        where = _match_range(doc.body, fresh.body, aligned, fresh_range)
+        if place is not None and where is not None:
+            matched.append((place, fresh_range, where))
+    ranges = _text_ranges(doc.body, [where for _, _, where in matched])
+    for (place, fresh_range, _), text_range in zip(matched, ranges, strict=True):
         expected_notes = tuple(fresh.note_text(n) for n in fresh_range.notes())
-        found.located.append(Located(matched, "", place.mark, place, False,
+        found.located.append(Located(text_range, "", place.mark, place, False,
                                      fresh_range.texts(), expected_notes))
 
 
@@ -297,9 +300,11 @@ def _equal_paragraphs(doc: list[Paragraph], fresh: list[Paragraph]) -> int:
     return sum(1 for p in doc if p.text().strip() and p.text() in wanted)
 
 
-def _match_range(doc: list[Paragraph], aligned: dict[int, int], fresh_range: Range
-                 ) -> Range | None:
-    """The document's paragraphs that stand where the fresh render has `fresh_range`."""
+def _match_range(doc: list[Paragraph], fresh: list[Paragraph], aligned: dict[int, int],
+                 fresh_range: Range) -> tuple[int, int, int, int] | None:
+    """Where in the document the fresh render's `fresh_range` stands: its first and last
+    paragraph, and how many characters of the text before the review the template prints
+    before it in the first and after it in the last (a title inside a list item)."""
     indexes = [aligned.get(i) for i in range(fresh_range.first,
                                                fresh_range.first + len(fresh_range.paragraphs))]
     if any(i is None for i in indexes):
@@ -307,7 +312,33 @@ def _match_range(doc: list[Paragraph], aligned: dict[int, int], fresh_range: Ran
     numbers = [i for i in indexes if i is not None]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         return None
-    return Range(doc[numbers[0]:numbers[-1] + 1], None, numbers[0])
+    first, last = numbers[0], numbers[-1]
+    if fresh_range.crop is None:
+        return first, last, 0, 0
+    start, end = fresh_range.bounds(fresh_range.first)[0], fresh_range.crop[1]
+    head = fresh_range.paragraphs[0].text(None, 0, start)
+    tail = fresh_range.paragraphs[-1].text(None, end, None)
+    first_text, last_text = doc[first].text(), doc[last].text()
+    if not (first_text.startswith(head) and last_text.endswith(tail)) or (
+            first == last and len(head) + len(tail) > len(first_text)):
+        return first, last, 0, 0  # the words around it were edited: the whole paragraphs
+    return first, last, len(head), len(tail)
+
+
+def _text_ranges(doc: list[Paragraph], places: list[tuple[int, int, int, int]]
+                 ) -> list[Range]:
+    """The ranges of `_match_range`'s places, each paragraph's pieces cut where a range
+    begins or ends (all cuts first, so that no range's piece numbers move after it)."""
+    for first, last, head, tail in places:
+        doc[first].cut(head)
+        doc[last].cut(len(doc[last].text()) - tail)
+    ranges = []
+    for first, last, head, tail in places:
+        start = doc[first].cut(head)
+        end = doc[last].cut(len(doc[last].text()) - tail)
+        whole = head == 0 and tail == 0
+        ranges.append(Range(doc[first:last + 1], None if whole else (start, end), first))
+    return ranges
 
 
 def _align(doc: list[str], fresh: list[str]) -> dict[int, int]:
