@@ -1051,7 +1051,8 @@ def apply_edit(
     note, one that crosses the edge of a link or emphasis, a new footnote, paragraphs added
     or removed in a note or a table, and anything whose result would not print as `after`.
     A paragraph added after a list item is a new item; elsewhere a new paragraph. A
-    paragraph whose every word was deleted is removed.
+    paragraph whose every word was deleted is removed; spaces typed at a paragraph's ends
+    are dropped, as Markdown drops them.
     `before` must be `project(source)` (same titles and citations): otherwise the text
     changed since the document was made, and nothing is written.
     """
@@ -1080,8 +1081,8 @@ def apply_edit(
             refused.append(_refusal(group.where, group.before, group.after, reason))
     if not accepted:
         return EditResult(None, [], refused)
-    applied = [Change(g.where, g.before, g.after, s.start, s.end, s.text)
-               for g in accepted for s in g.splices]
+    applied = list(dict.fromkeys(Change(g.where, g.before, g.after, s.start, s.end, s.text)
+                                 for g in accepted for s in g.splices))
     return EditResult(text, applied, refused)
 
 
@@ -1131,8 +1132,8 @@ def _expected(before: Projection, groups: Sequence[_Group]) -> Projection:
             (e for g in groups for e in g.body), key=lambda e: (e[0], -e[1])):
         body[paragraph][start:end] = list(new)
     notes = [[list(p) for p in note] for note in before.notes]
-    for note, paragraph, start, end, new in sorted(
-            (e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
+    for note, paragraph, start, end, new in sorted(  # a shared note's edit comes once a copy
+            dict.fromkeys(e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
         notes[note][paragraph][start:end] = list(new)
     removed = {n for g in groups for n in g.removed}
     inserted: dict[int, list[str]] = {}
@@ -1229,6 +1230,8 @@ class _Planner:
     def paragraph(self, number: int, new: str, b_marks: list[int], a_marks: list[int]) -> None:
         located = self.map.paragraphs[number]
         where = f"paragraph {number + 1} (“{_opening(located.text)}”)"
+        if located.block.kind != "code":  # Markdown drops spaces at a paragraph's ends
+            new = new.strip(" \t") if located.text == located.text.strip() else new
         for choices in self.word_edits(located.text, new, b_marks, a_marks):
             found = self.first_edit(located, choices, where)
             if found is not None:
@@ -1295,11 +1298,12 @@ class _Planner:
         containers = self.map.containers
         units = self.map.units
         old = located.text[start:end]
+        in_cell = located.block.kind == "cell"
         group = _Group(where, old, new, [])
         if start == end:
             position, outer = self.insertion_point(located, start)
             group.splices.append(_Splice(position, position,
-                                         self.escape(new, position, outer)))
+                                         self.escape(new, position, outer, in_cell)))
             return group
         touched = {located.units[n] for n in range(start, end)} - {LITERAL}
         for unit in touched:
@@ -1350,13 +1354,15 @@ class _Planner:
             found_unit = units[unit]
             if unit in touched or found_unit.start < 0:
                 continue
+            inside = span_start <= found_unit.start and found_unit.end <= span_end
+            around = found_unit.start <= span_start and span_end <= found_unit.end
             if found_unit.start < span_end and found_unit.end > span_start and not (
-                    span_start <= found_unit.start and found_unit.end <= span_end):
+                    inside or around):  # around: the text of a ^[…] note being edited
                 raise _Refused("it crosses markup it cannot be mapped onto")
         for unit in touched:
             group.removed_notes += self.removed_note(unit, group)
         group.splices.append(_Splice(span_start, span_end,
-                                     self.escape(new, span_start, common)))
+                                     self.escape(new, span_start, common, in_cell)))
         return group
 
     def insertion_point(self, located: Located, at: int) -> tuple[int, int]:
@@ -1392,12 +1398,10 @@ class _Planner:
     def char_end(self, located: Located, at: int) -> int:
         return located.ends[at]
 
-    def escape(self, text: str, position: int, container: int) -> str:
+    def escape(self, text: str, position: int, container: int, in_cell: bool) -> str:
         """What the reviewer typed, written so that it prints as typed at `position`."""
         if self.map.containers[container].kind == "code":
             return text
-        in_cell = any(p.block.kind == "cell" and p.root == container
-                      for p in self.map.paragraphs)
         following = self.source[position : position + 40]
         out: list[str] = []
         for index, char in enumerate(text):
