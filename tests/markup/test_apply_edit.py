@@ -49,7 +49,7 @@ def write(source: str, paragraphs: dict[int, str | None] | None = None,
     ("Se [[HTHC-REC-1]] her.", "Se her.", "Se her."),
     ("Det siger de [@k] også.", f"Det siger de{NOTE_MARK} ikke.", "Det siger de [@k] ikke."),
     ("Første linje\nanden linje.", "Første linje # anden linje.",
-     "Første linje #\nanden linje."),
+     "Første linje\n\\# anden linje."),
     ("Første linje\nanden linje.", "Første linje #anden linje.",
      "Første linje\n\\#anden linje."),
     ("- a\n- b", "1. b", "- 1\\. b\n- b"),
@@ -125,3 +125,23 @@ def test_a_deleted_citation_takes_the_space_before_it_along() -> None:
 def test_a_citation_note_is_not_edited() -> None:
     written, reasons = write("Tekst [@k].", notes=(("Anden (2020).",),))
     assert written is None and "references" in reasons[0]
+
+
+def test_an_inline_note_and_a_note_referred_to_twice_are_edited_where_they_are_written() -> None:
+    assert write("Tekst^[en inline note] her.", notes=(("en ændret note",),)) == (
+        "Tekst^[en ændret note] her.", [])
+    source = "Et[^a] og to[^a].\n\n[^a]: Fælles note.\n"
+    assert write(source, notes=(("Fælles ny note.",), ("Fælles ny note.",))) == (
+        "Et[^a] og to[^a].\n\n[^a]: Fælles ny note.\n", [])
+
+
+def test_a_cell_keeps_its_pipes_escaped() -> None:
+    source = "| a | b |\n|---|---|\n| *x* | y |"
+    assert write(source, {2: "x | z"}) == ("| a | b |\n|---|---|\n| *x* \\| z | y |", [])
+
+
+def test_spaces_typed_at_a_paragraphs_ends_are_dropped_as_markdown_drops_them() -> None:
+    source = "Et ord."
+    before = project(source)
+    result = apply_edit(source, before, Projection(("Et nyt ord. ",)))
+    assert (result.new_source, result.refused) == ("Et nyt ord.", [])

@@ -1050,7 +1050,9 @@ def apply_edit(
     with the words to change by hand: an edit of part of such a unit or of a citation's
     note, one that crosses the edge of a link or emphasis, a new footnote, paragraphs added
     or removed in a note or a table, and anything whose result would not print as `after`.
-    A paragraph added after a list item is a new item; elsewhere a new paragraph.
+    A paragraph added after a list item is a new item; elsewhere a new paragraph. A
+    paragraph whose every word was deleted is removed; spaces typed at a paragraph's ends
+    are dropped, as Markdown drops them.
     `before` must be `project(source)` (same titles and citations): otherwise the text
     changed since the document was made, and nothing is written.
     """
@@ -1079,8 +1081,8 @@ def apply_edit(
             refused.append(_refusal(group.where, group.before, group.after, reason))
     if not accepted:
         return EditResult(None, [], refused)
-    applied = [Change(g.where, g.before, g.after, s.start, s.end, s.text)
-               for g in accepted for s in g.splices]
+    applied = list(dict.fromkeys(Change(g.where, g.before, g.after, s.start, s.end, s.text)
+                                 for g in accepted for s in g.splices))
     return EditResult(text, applied, refused)
 
 
@@ -1130,8 +1132,8 @@ def _expected(before: Projection, groups: Sequence[_Group]) -> Projection:
             (e for g in groups for e in g.body), key=lambda e: (e[0], -e[1])):
         body[paragraph][start:end] = list(new)
     notes = [[list(p) for p in note] for note in before.notes]
-    for note, paragraph, start, end, new in sorted(
-            (e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
+    for note, paragraph, start, end, new in sorted(  # a shared note's edit comes once a copy
+            dict.fromkeys(e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
         notes[note][paragraph][start:end] = list(new)
     removed = {n for g in groups for n in g.removed}
     inserted: dict[int, list[str]] = {}
@@ -1192,38 +1194,44 @@ class _Planner:
         self.refused.append(_refusal(where, before, after, reason))
 
     def plan(self) -> list[_Group]:
-        from difflib import SequenceMatcher
-
         before, after = self.before.paragraphs, self.after.paragraphs
         after_marks = _mark_numbers(after)
         before_marks = _mark_numbers(before)
-        matcher = SequenceMatcher(None, before, after, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                for offset in range(i2 - i1):
-                    self.pair_marks(before[i1 + offset], after[j1 + offset],
-                                    before_marks[i1 + offset], after_marks[j1 + offset])
-                continue
-            paired = min(i2 - i1, j2 - j1)
-            for offset in range(paired):
-                self.paragraph(i1 + offset, after[j1 + offset], before_marks[i1 + offset],
-                               after_marks[j1 + offset])
-            for number in range(i1 + paired, i2):
-                self.remove_paragraph(number)
-            if j1 + paired < j2:
-                self.insert_paragraphs(i1 + paired - 1, list(after[j1 + paired : j2]))
+        pending: list[str] = []
+        last = -1
+        for kind, i, j in _align(before, after):
+            if kind != "insert" and pending:
+                self.insert_paragraphs(last, pending)
+                pending = []
+            if kind == "pair" and not after[j].strip() and before[i].strip():
+                self.remove_paragraph(i)  # every word of it deleted
+                last = i
+            elif kind == "pair":
+                if before[i] == after[j]:
+                    self.pair_marks(before_marks[i], after_marks[j])
+                else:
+                    self.paragraph(i, after[j], before_marks[i], after_marks[j])
+                last = i
+            elif kind == "delete":
+                self.remove_paragraph(i)
+                last = i
+            else:
+                pending.append(after[j])
+        if pending:
+            self.insert_paragraphs(last, pending)
         self.note_edits()
         return self.groups
 
     # -- body paragraphs
 
-    def pair_marks(self, before: str, after: str, b_marks: list[int],
-                   a_marks: list[int]) -> None:
+    def pair_marks(self, b_marks: list[int], a_marks: list[int]) -> None:
         self.note_pairs += list(zip(b_marks, a_marks, strict=False))
 
     def paragraph(self, number: int, new: str, b_marks: list[int], a_marks: list[int]) -> None:
         located = self.map.paragraphs[number]
         where = f"paragraph {number + 1} (“{_opening(located.text)}”)"
+        if located.block.kind != "code":  # Markdown drops spaces at a paragraph's ends
+            new = new.strip(" \t") if located.text == located.text.strip() else new
         for choices in self.word_edits(located.text, new, b_marks, a_marks):
             found = self.first_edit(located, choices, where)
             if found is not None:
@@ -1250,14 +1258,11 @@ class _Planner:
         """The changed runs of words of `old`, each as the equivalent ways to make it
         (start, end, new text); note marks kept in place are paired with their place in
         `after`."""
-        from difflib import SequenceMatcher
-
         old_words, new_words = _WORD.findall(old), _WORD.findall(new)
         old_at = _word_starts(old_words)
         found: list[list[tuple[int, int, str]]] = []
         b_index = a_index = 0
-        matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _opcodes(old_words, new_words):
             b_count = old_words[i1:i2].count(NOTE_MARK)
             a_count = new_words[j1:j2].count(NOTE_MARK)
             if tag == "equal":
@@ -1293,11 +1298,12 @@ class _Planner:
         containers = self.map.containers
         units = self.map.units
         old = located.text[start:end]
+        in_cell = located.block.kind == "cell"
         group = _Group(where, old, new, [])
         if start == end:
             position, outer = self.insertion_point(located, start)
             group.splices.append(_Splice(position, position,
-                                         self.escape(new, position, outer)))
+                                         self.escape(new, position, outer, in_cell)))
             return group
         touched = {located.units[n] for n in range(start, end)} - {LITERAL}
         for unit in touched:
@@ -1348,13 +1354,15 @@ class _Planner:
             found_unit = units[unit]
             if unit in touched or found_unit.start < 0:
                 continue
+            inside = span_start <= found_unit.start and found_unit.end <= span_end
+            around = found_unit.start <= span_start and span_end <= found_unit.end
             if found_unit.start < span_end and found_unit.end > span_start and not (
-                    span_start <= found_unit.start and found_unit.end <= span_end):
+                    inside or around):  # around: the text of a ^[…] note being edited
                 raise _Refused("it crosses markup it cannot be mapped onto")
         for unit in touched:
             group.removed_notes += self.removed_note(unit, group)
         group.splices.append(_Splice(span_start, span_end,
-                                     self.escape(new, span_start, common)))
+                                     self.escape(new, span_start, common, in_cell)))
         return group
 
     def insertion_point(self, located: Located, at: int) -> tuple[int, int]:
@@ -1390,12 +1398,10 @@ class _Planner:
     def char_end(self, located: Located, at: int) -> int:
         return located.ends[at]
 
-    def escape(self, text: str, position: int, container: int) -> str:
+    def escape(self, text: str, position: int, container: int, in_cell: bool) -> str:
         """What the reviewer typed, written so that it prints as typed at `position`."""
         if self.map.containers[container].kind == "code":
             return text
-        in_cell = any(p.block.kind == "cell" and p.root == container
-                      for p in self.map.paragraphs)
         following = self.source[position : position + 40]
         out: list[str] = []
         for index, char in enumerate(text):
@@ -1581,6 +1587,105 @@ def _escape_line_start(text: str) -> str:
         return text
     cut = found.end() if text[found.end() - 1].isdigit() else found.end() - 1
     return text[:cut] + "\\" + text[cut:]
+
+
+def _align(before: Sequence[str], after: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The paragraphs of `before` and `after` paired where they are alike, the others
+    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order."""
+    from difflib import SequenceMatcher
+
+    rows, columns = len(before), len(after)
+    words_before = [_WORD.findall(p) for p in before]
+    words_after = [_WORD.findall(p) for p in after]
+
+    def alike(i: int, j: int) -> float:
+        if before[i] == after[j]:
+            return 2.0
+        matcher = SequenceMatcher(None, words_before[i], words_after[j], autojunk=False)
+        return 0.1 + matcher.ratio()  # a pair, even a poor one, keeps the paragraph's markup
+
+    score = [[0.0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        for j in range(1, columns + 1):
+            score[i][j] = max(score[i - 1][j], score[i][j - 1],
+                              score[i - 1][j - 1] + alike(i - 1, j - 1))
+    found: list[tuple[str, int, int]] = []
+    i, j = rows, columns
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike(i - 1, j - 1):
+            found.append(("pair", i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i > 0 and (j == 0 or score[i][j] == score[i - 1][j]):
+            found.append(("delete", i - 1, -1))
+            i -= 1
+        else:
+            found.append(("insert", -1, j - 1))
+            j -= 1
+    return found[::-1]
+
+
+_SMALLEST_DIFF = 250_000
+"""Above this many pairs of words, a changed stretch is compared by difflib's heuristic."""
+
+
+def _opcodes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes for two word lists, from a shortest edit (fewest words inserted and
+    deleted): difflib's longest-block heuristic may delete and re-insert an emphasised word
+    to insert another, and the emphasis would go."""
+    from difflib import SequenceMatcher
+
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old), len(new)) - head
+           and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
+        tail += 1
+    a, b = old[head : len(old) - tail], new[head : len(new) - tail]
+    if len(a) * len(b) > _SMALLEST_DIFF:
+        return list(SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+    rows, columns = len(a), len(b)
+    common = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        row, below = common[i], common[i + 1]
+        for j in range(columns - 1, -1, -1):
+            row[j] = below[j + 1] + 1 if a[i] == b[j] else max(below[j], row[j + 1])
+    steps: list[str] = []
+    i = j = 0
+    while i < rows or j < columns:
+        if i < rows and j < columns and a[i] == b[j]:
+            steps.append("=")
+            i, j = i + 1, j + 1
+        elif j < columns and (i == rows or common[i][j + 1] >= common[i + 1][j]):
+            steps.append("+")
+            j += 1
+        else:
+            steps.append("-")
+            i += 1
+    found: list[tuple[str, int, int, int, int]] = []
+    if head:
+        found.append(("equal", 0, head, 0, head))
+    i = j = head
+    index = 0
+    while index < len(steps):
+        if steps[index] == "=":
+            start = index
+            while index < len(steps) and steps[index] == "=":
+                index += 1
+            found.append(("equal", i, i + index - start, j, j + index - start))
+            i, j = i + index - start, j + index - start
+            continue
+        deleted = inserted = 0
+        while index < len(steps) and steps[index] != "=":
+            deleted += steps[index] == "-"
+            inserted += steps[index] == "+"
+            index += 1
+        tag = "replace" if deleted and inserted else "delete" if deleted else "insert"
+        found.append((tag, i, i + deleted, j, j + inserted))
+        i, j = i + deleted, j + inserted
+    if tail:
+        found.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return found
 
 
 def _mark_numbers(paragraphs: Sequence[str]) -> list[list[int]]:
