@@ -209,7 +209,7 @@ def tracked_findings(doc: Document, found: Map, document: Path) -> list[Finding]
         if not paragraph.changed and paragraph.formatting is None and not any(
                 p.formatting for p in paragraph.pieces):
             continue
-        owners = [f for f in found.located if f.range.covers(index)]
+        owners = found.covering(index)
         count = len(paragraph.pieces)
         taken: set[int] = set()
         for owner in owners:

@@ -117,9 +117,21 @@ class Map:
     """Some texts were found by matching paragraphs (the bookmarks were lost)."""
     notes: list[str] = field(default_factory=list)
     """Things the user should know about how the document was read."""
+    _index: tuple[int, dict[int, list[Located]]] | None = field(default=None, repr=False)
+
+    def covering(self, body_index: int) -> list[Located]:
+        """The texts whose range holds (part of) body paragraph `body_index`."""
+        if self._index is None or self._index[0] != len(self.located):
+            index: dict[int, list[Located]] = {}
+            for found in self.located:
+                for number in range(found.range.first,
+                                    found.range.first + len(found.range.paragraphs)):
+                    index.setdefault(number, []).append(found)
+            self._index = (len(self.located), index)
+        return self._index[1].get(body_index, [])
 
     def at(self, body_index: int, at: int) -> Located | None:
-        for found in self.located:
+        for found in self.covering(body_index):
             if found.range.holds(body_index, at):
                 return found
         return None

@@ -1,13 +1,17 @@
-"""How a review is shown: one reporter class per output format, chosen by name."""
+"""How a review is shown: one reporter class per output format, chosen by name.
+
+Imported by the CLI for its `--format` choices: it imports nothing heavy itself."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hthc_cli.base.suggest import printable
-from hthc_cli.review.findings import Finding
-from hthc_cli.review.importer import Review
+
+if TYPE_CHECKING:
+    from hthc_cli.review.findings import Finding
+    from hthc_cli.review.importer import Review
 
 JSON_VERSION = 1
 
