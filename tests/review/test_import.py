@@ -116,6 +116,13 @@ def _word_review(root: Path) -> bytes:
                           '<w:commentRangeEnd w:id="1"/><w:r><w:commentReference w:id="0"/>'
                           '</w:r><w:r><w:commentReference w:id="1"/></w:r><w:r><w:t '
                           'xml:space="preserve">')
+        # a paragraph's style changed (Word keeps the old properties in w:pPrChange)
+        xml = replace_once(xml, '<w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t '
+                           'xml:space="preserve">Sammenfatning</w:t>',
+                           '<w:pStyle w:val="Heading2"/><w:pPrChange w:id="502" w:author="Mette '
+                           f'Holm" w:date="{DATE}"><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'
+                           '</w:pPrChange></w:pPr><w:r><w:t xml:space="preserve">Sammenfatning'
+                           "</w:t>")
         # a resolved comment from one paragraph into the next
         xml = replace_once(xml, "<w:t xml:space=\"preserve\">Sammenfatning</w:t>",
                           '<w:t xml:space="preserve">Sammen</w:t></w:r>'
@@ -207,6 +214,8 @@ def test_each_finding_is_located_on_its_yaml_text(reviewed: Path, workspace: Pat
         "on \u201cfatning ¶ HTHC's vigtigste\u201d: Første afsnit. ¶ Andet afsnit.",
         f"{shown}: deletion in a paragraph mark outside the workspace's texts by Jannik "
         "Zeuthen 2026-11-30: Til: Indenrigs- og Sundhedsministeriet[-¶-]",
+        f"{shown}: formatting in a paragraph outside the workspace's texts by Mette Holm "
+        "2026-11-30: paragraph formatting changed: Sammenfatning",
         f"{shown}: move outside the workspace's texts by Mette Holm 2026-11-30: "
         "Generelle bemærkninger[- (flyttet)-]",
         f"{shown}: insertion outside the workspace's texts by Mette Holm 2026-11-30: "
@@ -233,7 +242,7 @@ def test_each_finding_is_located_on_its_yaml_text(reviewed: Path, workspace: Pat
         "responses/hoeringssvar-sundhedsstrukturkommissionen-2024.yaml:9:7: move "
         "HTHC-HS-SSK-2024 title (da) by Mette Holm 2026-11-30: {+(flyttet) +}Høringssvar om "
         "Sundhedsstrukturkommissionens afrapportering",
-        "3 comment, 2 deletion, 2 move, 3 insertion, 1 untracked-edit, 1 formatting",
+        "3 comment, 2 deletion, 2 formatting, 2 move, 3 insertion, 1 untracked-edit",
     ]
 
 
