@@ -89,7 +89,8 @@ def test_a_refusal_says_what_to_do_by_hand() -> None:
     result = apply_edit(source, before, after, titles=TITLES)
     assert [(r.before_words, r.after_words) for r in result.refused] == [("data", "viden")]
     assert result.refused[0].manual_text == (
-        "paragraph 1 (“Se Én indgang til data her.”): replace “data” with “viden”")
+        "paragraph 1 (“Se Én indgang til data her.”): "
+        "replace “indgang til data her.” with “indgang til viden her.”")
 
 
 def test_an_edit_of_a_changed_text_is_a_conflict_and_nothing_is_written() -> None:

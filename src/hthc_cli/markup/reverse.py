@@ -1005,6 +1005,8 @@ class _Group:
     inserted: list[tuple[int, str]] = field(default_factory=list)
     """Body paragraphs inserted after a paragraph (-1: before the first)."""
     removed_notes: list[int] = field(default_factory=list)
+    around: tuple[str, str] = ("", "")
+    """Words before and after the change, for an instruction to make it by hand."""
 
 
 class _Refused(Exception):
@@ -1078,7 +1080,8 @@ def apply_edit(
         else:
             reason = ("it would not print as the reviewer wrote it once written into the "
                       "Markdown (the formatting around it would change)")
-            refused.append(_refusal(group.where, group.before, group.after, reason))
+            refused.append(_refusal(group.where, group.before, group.after, reason,
+                                    group.around))
     if not accepted:
         return EditResult(None, [], refused)
     applied = list(dict.fromkeys(Change(g.where, g.before, g.after, s.start, s.end, s.text)
@@ -1086,14 +1089,29 @@ def apply_edit(
     return EditResult(text, applied, refused)
 
 
-def _refusal(where: str, before: str, after: str, reason: str) -> Refusal:
+def _refusal(where: str, before: str, after: str, reason: str,
+             around: tuple[str, str] = ("", "")) -> Refusal:
+    """A refusal whose instruction quotes a few words around the change, to find it by."""
+    left, right = around
     if before and after:
-        manual = f"{where}: replace “{before}” with “{after}”"
+        manual = f"{where}: replace “{left}{before}{right}” with “{left}{after}{right}”"
     elif before:
-        manual = f"{where}: delete “{before}”"
+        manual = f"{where}: delete “{before}”" + (
+            f" from “{left}{before}{right}”" if left or right else "")
+    elif left or right:
+        manual = f"{where}: insert “{after}” to read “{left}{after}{right}”"
     else:
         manual = f"{where}: insert “{after}”"
     return Refusal(before, after, reason, manual)
+
+
+def _around(text: str, start: int, end: int, words: int = 3) -> tuple[str, str]:
+    """A few words before and after ``text[start:end]``, as far as the paragraph goes."""
+    left = _WORD.findall(text[:start])
+    right = _WORD.findall(text[end:])
+    count = 2 * words - 1
+    return ("".join(left[-count:]).replace(NOTE_MARK, "").lstrip(),
+            "".join(right[:count]).replace(NOTE_MARK, "").rstrip())
 
 
 def _conflicts(before: Projection, after: Projection) -> list[Refusal]:
@@ -1190,8 +1208,9 @@ class _Planner:
         self.note_pairs: list[tuple[int, int]] = []
         self.deleted_notes: set[int] = set()
 
-    def refuse(self, where: str, before: str, after: str, reason: str) -> None:
-        self.refused.append(_refusal(where, before, after, reason))
+    def refuse(self, where: str, before: str, after: str, reason: str,
+               around: tuple[str, str] = ("", "")) -> None:
+        self.refused.append(_refusal(where, before, after, reason, around))
 
     def plan(self) -> list[_Group]:
         before, after = self.before.paragraphs, self.after.paragraphs
@@ -1245,11 +1264,15 @@ class _Planner:
         first_reason = ""
         for start, end, text in choices:
             try:
-                return self.edit(located, start, end, text, where), (start, end, text)
+                group = self.edit(located, start, end, text, where)
             except _Refused as refused:
                 first_reason = first_reason or refused.reason
+                continue
+            group.around = _around(located.text, start, end)
+            return group, (start, end, text)
         start, end, text = choices[0]
-        self.refuse(where, located.text[start:end], text, first_reason)
+        self.refuse(where, located.text[start:end], text, first_reason,
+                    _around(located.text, start, end))
         return None
 
     def word_edits(
