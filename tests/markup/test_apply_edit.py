@@ -146,3 +146,10 @@ def test_spaces_typed_at_a_paragraphs_ends_are_dropped_as_markdown_drops_them() 
     before = project(source)
     result = apply_edit(source, before, Projection(("Et nyt ord. ",)))
     assert (result.new_source, result.refused) == ("Et nyt ord.", [])
+
+
+def test_a_line_break_typed_in_a_paragraph_is_a_hard_break() -> None:
+    assert write("> Første linje og anden.", {0: "Første linje\nog anden."}) == (
+        "> Første linje\\\n> og anden.", [])
+    assert write("- Et punkt med to dele", {0: "Et punkt\nmed to dele"}) == (
+        "- Et punkt\\\n  med to dele", [])

@@ -1054,7 +1054,8 @@ def apply_edit(
     or removed in a note or a table, and anything whose result would not print as `after`.
     A paragraph added after a list item is a new item; elsewhere a new paragraph. A
     paragraph whose every word was deleted is removed; spaces typed at a paragraph's ends
-    are dropped, as Markdown drops them.
+    are dropped, as Markdown drops them; a line break typed inside a paragraph or list item
+    is a hard break (``\\`` at the end of the line).
     `before` must be `project(source)` (same titles and citations): otherwise the text
     changed since the document was made, and nothing is written.
     """
@@ -1316,8 +1317,8 @@ class _Planner:
         if NOTE_MARK in new:
             raise _Refused("it adds a footnote or moves a footnote's mark; add it in the "
                            "Markdown as [^n] with its text")
-        if "\n" in new:
-            raise _Refused("it adds a line break inside a paragraph")
+        if "\n" in new and located.block.kind not in ("paragraph", "item"):
+            raise _Refused(f"it adds a line break inside a {located.block.kind}")
         containers = self.map.containers
         units = self.map.units
         old = located.text[start:end]
@@ -1425,6 +1426,12 @@ class _Planner:
         """What the reviewer typed, written so that it prints as typed at `position`."""
         if self.map.containers[container].kind == "code":
             return text
+        if "\n" in text:  # a line break the reviewer typed: a Markdown hard break
+            prefix = self.continuation(position)
+            first, *rest = text.split("\n")
+            return "".join([self.escape(first, position, container, in_cell),
+                            *("\\\n" + prefix + _escape_line_start(self.escape(
+                                line, position, container, in_cell)) for line in rest)])
         following = self.source[position : position + 40]
         out: list[str] = []
         for index, char in enumerate(text):
@@ -1439,6 +1446,14 @@ class _Planner:
         if _LINE_PREFIX.fullmatch(self.source, line_start, position):
             escaped = _escape_line_start(escaped)
         return escaped
+
+    def continuation(self, position: int) -> str:
+        """What starts a further line of the block that `position` is in (``> ``, spaces)."""
+        from hthc_cli.markup.compose import _continuation
+
+        line_start = self.source.rfind("\n", 0, position) + 1
+        prefix = _LINE_PREFIX.match(self.source, line_start, position)
+        return _continuation(prefix.group() if prefix else "")
 
     def removed_note(self, unit: int, group: _Group) -> list[int]:
         """A deleted note mark: its note leaves the projection, and a footnote's definition
