@@ -153,3 +153,8 @@ def test_a_line_break_typed_in_a_paragraph_is_a_hard_break() -> None:
         "> Første linje\\\n> og anden.", [])
     assert write("- Et punkt med to dele", {0: "Et punkt\nmed to dele"}) == (
         "- Et punkt\\\n  med to dele", [])
+
+
+def test_a_footnote_emptied_in_the_document_is_not_emptied_in_the_markdown() -> None:
+    written, reasons = write("Tekst[^1] her.\n\n[^1]: Notens tekst.\n", notes=(("",),))
+    assert written is None and "empty in the document" in reasons[0]

@@ -1072,6 +1072,10 @@ def apply_edit(
     refused = list(planner.refused)
     accepted: list[_Group] = []
     text = source
+    whole = _splice(source, [s for g in groups for s in g.splices])
+    if whole is not None and project(whole, **options) == _expected(  # type: ignore[arg-type]
+            before, groups):
+        accepted, text, groups = list(groups), whole, []  # all at once: one projection
     for group in groups:
         trial = _splice(source, [s for g in (*accepted, group) for s in g.splices])
         if trial is not None and project(trial, **options) == _expected(  # type: ignore[arg-type]
@@ -1600,6 +1604,11 @@ class _Planner:
                             "a citation's note is written from the references "
                             "(references.yaml); change the reference or the citation")
                 continue
+            if not "".join(new).strip():
+                self.refuse(where, "\n".join(old), "",
+                            "the footnote is empty in the document (an editor may have lost "
+                            "its text); to remove the footnote, delete its mark")
+                continue
             if len(old) != len(new):
                 self.refuse(where, "\n".join(old), "\n".join(new),
                             "paragraphs added to or removed from a footnote")
@@ -1629,35 +1638,54 @@ def _escape_line_start(text: str) -> str:
 
 def _align(before: Sequence[str], after: Sequence[str]) -> list[tuple[str, int, int]]:
     """The paragraphs of `before` and `after` paired where they are alike, the others
-    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order."""
+    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order.
+
+    Unchanged paragraphs pair by a shortest edit; between them, changed ones pair by
+    likeness of their words."""
+    found: list[tuple[str, int, int]] = []
+    for tag, i1, i2, j1, j2 in _opcodes(before, after):
+        if tag == "equal":
+            found += [("pair", i1 + n, j1 + n) for n in range(i2 - i1)]
+        else:
+            found += _align_changed(before, after, i1, i2, j1, j2)
+    return found
+
+
+_LIKENESS_PAIRS = 400
+"""Above this many pairs of changed paragraphs, they pair in order."""
+
+
+def _align_changed(before: Sequence[str], after: Sequence[str], i1: int, i2: int, j1: int,
+                   j2: int) -> list[tuple[str, int, int]]:
     from difflib import SequenceMatcher
 
-    rows, columns = len(before), len(after)
-    words_before = [_WORD.findall(p) for p in before]
-    words_after = [_WORD.findall(p) for p in after]
-
-    def alike(i: int, j: int) -> float:
-        if before[i] == after[j]:
-            return 2.0
-        matcher = SequenceMatcher(None, words_before[i], words_after[j], autojunk=False)
-        return 0.1 + matcher.ratio()  # a pair, even a poor one, keeps the paragraph's markup
-
+    rows, columns = i2 - i1, j2 - j1
+    if rows * columns > _LIKENESS_PAIRS or not rows or not columns:
+        paired = min(rows, columns)
+        return ([("pair", i1 + n, j1 + n) for n in range(paired)]
+                + [("delete", i, -1) for i in range(i1 + paired, i2)]
+                + [("insert", -1, j) for j in range(j1 + paired, j2)])
+    words_before = [_WORD.findall(before[i1 + n]) for n in range(rows)]
+    words_after = [_WORD.findall(after[j1 + n]) for n in range(columns)]
+    alike = [[0.1 + SequenceMatcher(None, words_before[i], words_after[j],
+                                    autojunk=False).ratio()  # a poor pair keeps markup
+              for j in range(columns)] for i in range(rows)]
     score = [[0.0] * (columns + 1) for _ in range(rows + 1)]
     for i in range(1, rows + 1):
         for j in range(1, columns + 1):
             score[i][j] = max(score[i - 1][j], score[i][j - 1],
-                              score[i - 1][j - 1] + alike(i - 1, j - 1))
+                              score[i - 1][j - 1] + alike[i - 1][j - 1])
     found: list[tuple[str, int, int]] = []
     i, j = rows, columns
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike(i - 1, j - 1):
-            found.append(("pair", i - 1, j - 1))
+        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike[i - 1][j - 1]:
+            found.append(("pair", i1 + i - 1, j1 + j - 1))
             i, j = i - 1, j - 1
         elif i > 0 and (j == 0 or score[i][j] == score[i - 1][j]):
-            found.append(("delete", i - 1, -1))
+            found.append(("delete", i1 + i - 1, -1))
             i -= 1
         else:
-            found.append(("insert", -1, j - 1))
+            found.append(("insert", -1, j1 + j - 1))
             j -= 1
     return found[::-1]
 
