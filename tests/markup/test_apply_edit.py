@@ -89,7 +89,8 @@ def test_a_refusal_says_what_to_do_by_hand() -> None:
     result = apply_edit(source, before, after, titles=TITLES)
     assert [(r.before_words, r.after_words) for r in result.refused] == [("data", "viden")]
     assert result.refused[0].manual_text == (
-        "paragraph 1 (“Se Én indgang til data her.”): replace “data” with “viden”")
+        "paragraph 1 (“Se Én indgang til data her.”): "
+        "replace “indgang til data her.” with “indgang til viden her.”")
 
 
 def test_an_edit_of_a_changed_text_is_a_conflict_and_nothing_is_written() -> None:
@@ -145,3 +146,15 @@ def test_spaces_typed_at_a_paragraphs_ends_are_dropped_as_markdown_drops_them() 
     before = project(source)
     result = apply_edit(source, before, Projection(("Et nyt ord. ",)))
     assert (result.new_source, result.refused) == ("Et nyt ord.", [])
+
+
+def test_a_line_break_typed_in_a_paragraph_is_a_hard_break() -> None:
+    assert write("> Første linje og anden.", {0: "Første linje\nog anden."}) == (
+        "> Første linje\\\n> og anden.", [])
+    assert write("- Et punkt med to dele", {0: "Et punkt\nmed to dele"}) == (
+        "- Et punkt\\\n  med to dele", [])
+
+
+def test_a_footnote_emptied_in_the_document_is_not_emptied_in_the_markdown() -> None:
+    written, reasons = write("Tekst[^1] her.\n\n[^1]: Notens tekst.\n", notes=(("",),))
+    assert written is None and "empty in the document" in reasons[0]

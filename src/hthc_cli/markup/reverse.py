@@ -1005,6 +1005,8 @@ class _Group:
     inserted: list[tuple[int, str]] = field(default_factory=list)
     """Body paragraphs inserted after a paragraph (-1: before the first)."""
     removed_notes: list[int] = field(default_factory=list)
+    around: tuple[str, str] = ("", "")
+    """Words before and after the change, for an instruction to make it by hand."""
 
 
 class _Refused(Exception):
@@ -1052,7 +1054,8 @@ def apply_edit(
     or removed in a note or a table, and anything whose result would not print as `after`.
     A paragraph added after a list item is a new item; elsewhere a new paragraph. A
     paragraph whose every word was deleted is removed; spaces typed at a paragraph's ends
-    are dropped, as Markdown drops them.
+    are dropped, as Markdown drops them; a line break typed inside a paragraph or list item
+    is a hard break (``\\`` at the end of the line).
     `before` must be `project(source)` (same titles and citations): otherwise the text
     changed since the document was made, and nothing is written.
     """
@@ -1069,6 +1072,10 @@ def apply_edit(
     refused = list(planner.refused)
     accepted: list[_Group] = []
     text = source
+    whole = _splice(source, [s for g in groups for s in g.splices])
+    if whole is not None and project(whole, **options) == _expected(  # type: ignore[arg-type]
+            before, groups):
+        accepted, text, groups = list(groups), whole, []  # all at once: one projection
     for group in groups:
         trial = _splice(source, [s for g in (*accepted, group) for s in g.splices])
         if trial is not None and project(trial, **options) == _expected(  # type: ignore[arg-type]
@@ -1078,7 +1085,8 @@ def apply_edit(
         else:
             reason = ("it would not print as the reviewer wrote it once written into the "
                       "Markdown (the formatting around it would change)")
-            refused.append(_refusal(group.where, group.before, group.after, reason))
+            refused.append(_refusal(group.where, group.before, group.after, reason,
+                                    group.around))
     if not accepted:
         return EditResult(None, [], refused)
     applied = list(dict.fromkeys(Change(g.where, g.before, g.after, s.start, s.end, s.text)
@@ -1086,14 +1094,29 @@ def apply_edit(
     return EditResult(text, applied, refused)
 
 
-def _refusal(where: str, before: str, after: str, reason: str) -> Refusal:
+def _refusal(where: str, before: str, after: str, reason: str,
+             around: tuple[str, str] = ("", "")) -> Refusal:
+    """A refusal whose instruction quotes a few words around the change, to find it by."""
+    left, right = around
     if before and after:
-        manual = f"{where}: replace “{before}” with “{after}”"
+        manual = f"{where}: replace “{left}{before}{right}” with “{left}{after}{right}”"
     elif before:
-        manual = f"{where}: delete “{before}”"
+        manual = f"{where}: delete “{before}”" + (
+            f" from “{left}{before}{right}”" if left or right else "")
+    elif left or right:
+        manual = f"{where}: insert “{after}” to read “{left}{after}{right}”"
     else:
         manual = f"{where}: insert “{after}”"
     return Refusal(before, after, reason, manual)
+
+
+def _around(text: str, start: int, end: int, words: int = 3) -> tuple[str, str]:
+    """A few words before and after ``text[start:end]``, as far as the paragraph goes."""
+    left = _WORD.findall(text[:start])
+    right = _WORD.findall(text[end:])
+    count = 2 * words - 1
+    return ("".join(left[-count:]).replace(NOTE_MARK, "").lstrip(),
+            "".join(right[:count]).replace(NOTE_MARK, "").rstrip())
 
 
 def _conflicts(before: Projection, after: Projection) -> list[Refusal]:
@@ -1190,8 +1213,9 @@ class _Planner:
         self.note_pairs: list[tuple[int, int]] = []
         self.deleted_notes: set[int] = set()
 
-    def refuse(self, where: str, before: str, after: str, reason: str) -> None:
-        self.refused.append(_refusal(where, before, after, reason))
+    def refuse(self, where: str, before: str, after: str, reason: str,
+               around: tuple[str, str] = ("", "")) -> None:
+        self.refused.append(_refusal(where, before, after, reason, around))
 
     def plan(self) -> list[_Group]:
         before, after = self.before.paragraphs, self.after.paragraphs
@@ -1245,11 +1269,15 @@ class _Planner:
         first_reason = ""
         for start, end, text in choices:
             try:
-                return self.edit(located, start, end, text, where), (start, end, text)
+                group = self.edit(located, start, end, text, where)
             except _Refused as refused:
                 first_reason = first_reason or refused.reason
+                continue
+            group.around = _around(located.text, start, end)
+            return group, (start, end, text)
         start, end, text = choices[0]
-        self.refuse(where, located.text[start:end], text, first_reason)
+        self.refuse(where, located.text[start:end], text, first_reason,
+                    _around(located.text, start, end))
         return None
 
     def word_edits(
@@ -1293,8 +1321,8 @@ class _Planner:
         if NOTE_MARK in new:
             raise _Refused("it adds a footnote or moves a footnote's mark; add it in the "
                            "Markdown as [^n] with its text")
-        if "\n" in new:
-            raise _Refused("it adds a line break inside a paragraph")
+        if "\n" in new and located.block.kind not in ("paragraph", "item"):
+            raise _Refused(f"it adds a line break inside a {located.block.kind}")
         containers = self.map.containers
         units = self.map.units
         old = located.text[start:end]
@@ -1402,6 +1430,12 @@ class _Planner:
         """What the reviewer typed, written so that it prints as typed at `position`."""
         if self.map.containers[container].kind == "code":
             return text
+        if "\n" in text:  # a line break the reviewer typed: a Markdown hard break
+            prefix = self.continuation(position)
+            first, *rest = text.split("\n")
+            return "".join([self.escape(first, position, container, in_cell),
+                            *("\\\n" + prefix + _escape_line_start(self.escape(
+                                line, position, container, in_cell)) for line in rest)])
         following = self.source[position : position + 40]
         out: list[str] = []
         for index, char in enumerate(text):
@@ -1416,6 +1450,14 @@ class _Planner:
         if _LINE_PREFIX.fullmatch(self.source, line_start, position):
             escaped = _escape_line_start(escaped)
         return escaped
+
+    def continuation(self, position: int) -> str:
+        """What starts a further line of the block that `position` is in (``> ``, spaces)."""
+        from hthc_cli.markup.compose import _continuation
+
+        line_start = self.source.rfind("\n", 0, position) + 1
+        prefix = _LINE_PREFIX.match(self.source, line_start, position)
+        return _continuation(prefix.group() if prefix else "")
 
     def removed_note(self, unit: int, group: _Group) -> list[int]:
         """A deleted note mark: its note leaves the projection, and a footnote's definition
@@ -1562,6 +1604,11 @@ class _Planner:
                             "a citation's note is written from the references "
                             "(references.yaml); change the reference or the citation")
                 continue
+            if not "".join(new).strip():
+                self.refuse(where, "\n".join(old), "",
+                            "the footnote is empty in the document (an editor may have lost "
+                            "its text); to remove the footnote, delete its mark")
+                continue
             if len(old) != len(new):
                 self.refuse(where, "\n".join(old), "\n".join(new),
                             "paragraphs added to or removed from a footnote")
@@ -1591,35 +1638,54 @@ def _escape_line_start(text: str) -> str:
 
 def _align(before: Sequence[str], after: Sequence[str]) -> list[tuple[str, int, int]]:
     """The paragraphs of `before` and `after` paired where they are alike, the others
-    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order."""
+    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order.
+
+    Unchanged paragraphs pair by a shortest edit; between them, changed ones pair by
+    likeness of their words."""
+    found: list[tuple[str, int, int]] = []
+    for tag, i1, i2, j1, j2 in _opcodes(before, after):
+        if tag == "equal":
+            found += [("pair", i1 + n, j1 + n) for n in range(i2 - i1)]
+        else:
+            found += _align_changed(before, after, i1, i2, j1, j2)
+    return found
+
+
+_LIKENESS_PAIRS = 400
+"""Above this many pairs of changed paragraphs, they pair in order."""
+
+
+def _align_changed(before: Sequence[str], after: Sequence[str], i1: int, i2: int, j1: int,
+                   j2: int) -> list[tuple[str, int, int]]:
     from difflib import SequenceMatcher
 
-    rows, columns = len(before), len(after)
-    words_before = [_WORD.findall(p) for p in before]
-    words_after = [_WORD.findall(p) for p in after]
-
-    def alike(i: int, j: int) -> float:
-        if before[i] == after[j]:
-            return 2.0
-        matcher = SequenceMatcher(None, words_before[i], words_after[j], autojunk=False)
-        return 0.1 + matcher.ratio()  # a pair, even a poor one, keeps the paragraph's markup
-
+    rows, columns = i2 - i1, j2 - j1
+    if rows * columns > _LIKENESS_PAIRS or not rows or not columns:
+        paired = min(rows, columns)
+        return ([("pair", i1 + n, j1 + n) for n in range(paired)]
+                + [("delete", i, -1) for i in range(i1 + paired, i2)]
+                + [("insert", -1, j) for j in range(j1 + paired, j2)])
+    words_before = [_WORD.findall(before[i1 + n]) for n in range(rows)]
+    words_after = [_WORD.findall(after[j1 + n]) for n in range(columns)]
+    alike = [[0.1 + SequenceMatcher(None, words_before[i], words_after[j],
+                                    autojunk=False).ratio()  # a poor pair keeps markup
+              for j in range(columns)] for i in range(rows)]
     score = [[0.0] * (columns + 1) for _ in range(rows + 1)]
     for i in range(1, rows + 1):
         for j in range(1, columns + 1):
             score[i][j] = max(score[i - 1][j], score[i][j - 1],
-                              score[i - 1][j - 1] + alike(i - 1, j - 1))
+                              score[i - 1][j - 1] + alike[i - 1][j - 1])
     found: list[tuple[str, int, int]] = []
     i, j = rows, columns
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike(i - 1, j - 1):
-            found.append(("pair", i - 1, j - 1))
+        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike[i - 1][j - 1]:
+            found.append(("pair", i1 + i - 1, j1 + j - 1))
             i, j = i - 1, j - 1
         elif i > 0 and (j == 0 or score[i][j] == score[i - 1][j]):
-            found.append(("delete", i - 1, -1))
+            found.append(("delete", i1 + i - 1, -1))
             i -= 1
         else:
-            found.append(("insert", -1, j - 1))
+            found.append(("insert", -1, j1 + j - 1))
             j -= 1
     return found[::-1]
 
