@@ -1,4 +1,6 @@
-"""The layers import downwards only: base ← workspace ← markup ← {check, render, intake} ← cli."""
+"""The layers import downwards only:
+base ← workspace ← markup ← {check, render, intake} ← review ← cli.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hthc_cli"
 LAYERS = {"base": 0, "workspace": 1, "markup": 2, "check": 3, "render": 3, "intake": 3,
-          "cli": 4}
-TOP = {"__init__": 0, "__main__": 5}
+          "review": 4, "cli": 5}
+TOP = {"__init__": 0, "__main__": 6}
 
 
 def layer_of(module: str) -> tuple[str, int]:
