@@ -226,3 +226,28 @@ def test_status_follows_what_check_release_finds(workspace: Path, hthc: Hthc) ->
         "  outcomes: 1 accommodated, 1 partly, 1 noted",
         "  not ready: 1 error with --release (HTHC305)",
     ]
+
+
+def test_input_and_review_comments_count_for_their_own_responses(workspace: Path) -> None:
+    """Undecided input counts for the responses whose positions it is about, an open review
+    comment for the response its reviews file names: not for every response."""
+    (workspace / "inputs").mkdir()
+    (workspace / "inputs" / "INPUT-2024-07-01-A.yaml").write_text(
+        "id: INPUT-2024-07-01-A\nfrom:\n  name: A Member\n  organisation: A ApS\n"
+        "received: 2024-07-01\nchannel: email\ntext: Telemedicine matters.\n"
+        "relates_to: [HTHC-TELEMEDICINE-PARTNERSHIPS]\ndecision: new\n",
+        encoding="utf-8",
+    )
+    (workspace / "reviews").mkdir()
+    (workspace / "reviews" / f"{DSD}.yaml").write_text(
+        f"response: {DSD}\ncomments:\n  - id: RC-0123456789\n    author: A Reviewer\n"
+        "    date: '2025-06-18T10:00:00Z'\n    anchor: ''\n    target:\n"
+        "      file: positions/general.yaml\n      item: HTHC-NATIONAL-STRATEGY\n"
+        "      field: summary\n      language: da\n    body: Shorter?\n    status: open\n",
+        encoding="utf-8",
+    )
+    result = check_workspace(workspace, CheckOptions(release=True, today=date(2025, 6, 20)))
+    assert {d.code for d in result.diagnostics} >= {"HTHC315", "HTHC316"}
+    statuses = {s.id: s for s in response_statuses(result, date(2025, 6, 20))}
+    assert (statuses[SSK].undecided_inputs, statuses[SSK].open_comments) == (1, 0)
+    assert (statuses[DSD].undecided_inputs, statuses[DSD].open_comments) == (0, 1)

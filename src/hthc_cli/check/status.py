@@ -75,10 +75,11 @@ class Concerns:
     """Which responses a diagnostic concerns, from where it and its related locations stand.
 
     In a response's file: that response. In a position: the responses that use it (none if
-    no response does). In a source's file: the responses that answer it. A diagnostic none
-    of whose locations is in one of these (hthc.yaml, references, templates, a file's head
-    above its first position, a folder such as inputs/ that points to a position only as
-    related) concerns every response, since it may hide or break what any of them shows.
+    no response does). In a source's file: the responses that answer it. In a reviews file:
+    the response it names. In an input: the responses whose positions (or what they
+    address) it relates to. A diagnostic none of whose locations is in one of these
+    (hthc.yaml, references, templates, a file's head above its first position) concerns
+    every response, since it may hide or break what any of them shows.
     """
 
     def __init__(self, ws: Workspace) -> None:
@@ -94,6 +95,18 @@ class Concerns:
                 (position.record.loc.line, position.id)
             )
         self.starts = {path: sorted(items) for path, items in starts.items()}
+        # A reviews file is on the response it names; an input concerns the responses
+        # whose positions (or what they address) it relates to, and no other.
+        self.on_response: dict[str, frozenset[str]] = {}
+        for response_id, comments in ws.reviews.items():
+            for comment in comments:
+                self.on_response[comment.record.loc.path] = (
+                    frozenset((response_id,)) if response_id in ws.responses else frozenset()
+                )
+        for item in ws.inputs.values():
+            self.on_response[item.record.loc.path] = frozenset(
+                r.id for r in ws.responses.values() if item in ws.inputs_on(r)
+            )
         self.answering: dict[str, set[str]] = {}
         for source in ws.sources.values():
             self.answering.setdefault(source.file.display, set()).update(
@@ -102,6 +115,8 @@ class Concerns:
 
     def of_location(self, loc: Location) -> frozenset[str] | None:
         """The responses whose item `loc` stands in; None if it stands in no item."""
+        if loc.path in self.on_response:
+            return self.on_response[loc.path]
         if loc.path in self.response_files:
             return frozenset((self.response_files[loc.path],))
         starts = self.starts.get(loc.path)
