@@ -32,7 +32,7 @@ def render(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 
     def run(root: Path, *args: str) -> Result:
         monkeypatch.chdir(root)
-        return CliRunner().invoke(app, ["render", "-f", "md", "-o", "-", *args])
+        return CliRunner().invoke(app, ["render", "HTHC-HS-SSK-2024", "-f", "md", "-o", "-", *args])
 
     return run
 
@@ -111,7 +111,7 @@ def test_the_word_document_holds_the_thanks_as_a_paragraph(
     root = _acknowledging(workspace)
     monkeypatch.chdir(root)
     out = root / "svar.docx"
-    result = CliRunner().invoke(app, ["render", "--lang", "da", "-o", str(out)])
+    result = CliRunner().invoke(app, ["render", "HTHC-HS-SSK-2024", "--lang", "da", "-o", str(out)])
     assert result.exit_code == 0, result.output
     paragraphs = [p.text for p in Document(str(out)).paragraphs]
     assert ("HTHC takker Aarhus MedTech & Co, Zealand Health og Ørestad Sundhed for input til "

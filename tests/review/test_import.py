@@ -223,21 +223,21 @@ def test_each_finding_is_located_on_its_yaml_text(reviewed: Path, workspace: Pat
         "positions/digitalisation.yaml:24:11: insertion in a footnote HTHC-DIGI-IN-STRUCTURE "
         "argument (da) by Jannik Zeuthen 2026-11-30: …Tech Hub Copenhagen (2024): {+nyhed, +}"
         "Small Municipalities Risk Being Left Behind…",
-        f"{governance}:13:11: comment HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
+        f"{governance}:15:11: comment HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
         "2026-11-30 (open) on \u201cfælles ledelse\u201d: Skal vi nævne kommunerne?",
         "    reply by Mette Holm 2026-12-01: Ja, men kort.",
-        f"{governance}:13:11: deletion HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
+        f"{governance}:15:11: deletion HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
         "2026-11-30: …koncernstruktur med fælles ledelse og en [-samlet retning-]"
         "{+fælles retning+}, men med decentrale og selvstændige…",
-        f"{governance}:13:11: insertion HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
+        f"{governance}:15:11: insertion HTHC-GOLDEN-MIDDLE summary (da) by Jannik Zeuthen "
         "2026-11-30: …koncernstruktur med fælles ledelse og en [-samlet retning-]"
         "{+fælles retning+}, men med decentrale og selvstændige…",
-        f"{governance}:24:11: comment HTHC-GOLDEN-MIDDLE argument (da) by Mette Holm "
+        f"{governance}:26:11: comment HTHC-GOLDEN-MIDDLE argument (da) by Mette Holm "
         "2026-12-01 (open) on \u201ckoncernstruktur med ¶ en fælles ledelse\u201d: Gælder "
         "begge led. ¶ Se også resuméet.",
-        f"{governance}:24:11: untracked-edit HTHC-GOLDEN-MIDDLE argument (da): …sig. ¶ Ellers "
+        f"{governance}:26:11: untracked-edit HTHC-GOLDEN-MIDDLE argument (da): …sig. ¶ Ellers "
         "skaber man en [-kolos-]{+kæmpe+} på lerfødder. En fælles national…",
-        "recommendations/sundhedsstrukturkommissionen-2024.yaml:20:11: formatting SSK-2024-DIGI "
+        "recommendations/sundhedsstrukturkommissionen-2024.yaml:22:11: formatting SSK-2024-DIGI "
         "label (da) by Mette Holm 2026-11-30: formatting changed: Tværgående anbefaling",
         "responses/hoeringssvar-sundhedsstrukturkommissionen-2024.yaml:9:7: move "
         "HTHC-HS-SSK-2024 title (da) by Mette Holm 2026-11-30: {+(flyttet) +}Høringssvar om "
@@ -255,7 +255,7 @@ def test_the_json_lists_the_findings_with_their_fields(reviewed: Path, workspace
     assert kinds == {"comment", "insertion", "deletion", "move", "formatting", "untracked-edit"}
     comment = next(f for f in data["findings"] if f["body"] == "Skal vi nævne kommunerne?")
     assert comment == {
-        "kind": "comment", "path": "positions/governance.yaml", "line": 13, "column": 11,
+        "kind": "comment", "path": "positions/governance.yaml", "line": 15, "column": 11,
         "item": "HTHC-GOLDEN-MIDDLE", "field": "summary", "language": "da",
         "author": AUTHOR, "date": DATE, "before": None, "after": None,
         "anchor": "fælles ledelse", "body": "Skal vi nævne kommunerne?",
@@ -267,7 +267,7 @@ def test_the_json_lists_the_findings_with_their_fields(reviewed: Path, workspace
     assert (deletion["before"], deletion["after"]) == ("samlet retning", "")
     edit = next(f for f in data["findings"] if f["kind"] == "untracked-edit")
     assert (edit["path"], edit["line"], edit["item"], edit["field"], edit["language"]) == (
-        "positions/governance.yaml", 24, "HTHC-GOLDEN-MIDDLE", "argument", "da")
+        "positions/governance.yaml", 26, "HTHC-GOLDEN-MIDDLE", "argument", "da")
     assert "Ellers skaber man en kolos på lerfødder." in edit["before"].split("\n")[3]
     assert "Ellers skaber man en kæmpe på lerfødder." in edit["after"].split("\n")[3]
 
@@ -462,7 +462,7 @@ def test_a_document_of_another_workspace_says_which_response_it_is(
     result = hthc("review", "import", path, cwd=workspace)
     assert result.exit_code == 2
     assert ("is the response 'DP-HS-OTHER-2025' in 'da', which this workspace does not have "
-            "(its responses: HTHC-HS-SSK-2024)") in result.stderr
+            "(its responses: HTHC-HS-DSD-2025, HTHC-HS-SSK-2024)") in result.stderr
 
 
 def _checked(root: Path) -> str:
@@ -479,7 +479,7 @@ def test_apply_writes_the_accepted_edits_at_their_words_and_nothing_else(
     before = _files(workspace)
     result = hthc("review", "import", reviewed, "--apply", cwd=workspace)
     assert result.exit_code == 1, result.output  # the citation's note is left to do by hand
-    assert ("positions/governance.yaml:13:11: HTHC-GOLDEN-MIDDLE summary (da): edited"
+    assert ("positions/governance.yaml:15:11: HTHC-GOLDEN-MIDDLE summary (da): edited"
             in result.stdout.splitlines())
     assert ("positions/digitalisation.yaml:24:11: HTHC-DIGI-IN-STRUCTURE argument (da): not "
             "applied (a citation's note is written from the references (references.yaml); "
@@ -515,7 +515,7 @@ def test_a_text_changed_since_the_render_is_a_conflict_and_nothing_of_it_is_appl
     path.write_text(changed, encoding="utf-8")
     result = hthc("review", "import", reviewed, "--apply", cwd=workspace)
     assert result.exit_code == 1
-    assert ("positions/governance.yaml:13:11: HTHC-GOLDEN-MIDDLE summary (da): not applied: "
+    assert ("positions/governance.yaml:15:11: HTHC-GOLDEN-MIDDLE summary (da): not applied: "
             "the text changed in the workspace since the document was rendered (a conflict); "
             "compare and apply by hand") in result.stdout
     assert ("    conflict: this text changed in the workspace since the document was rendered; "
