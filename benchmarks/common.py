@@ -139,7 +139,14 @@ def ensure_workspace(n: int, *, single_source: bool = False, stamped: bool = Fal
     if path.exists():
         shutil.rmtree(path)
     print(f"  generating {path.relative_to(ROOT)} ...", file=sys.stderr, flush=True)
-    generate(n, path, single_source=single_source, stamped=stamped)
+    if stamped:
+        # in a process of its own: stamping loads the workspace, and a child forked from a
+        # large parent would report the parent's peak memory as its own
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), str(n), str(path),
+                        "--stamped", *(["--single-source"] if single_source else [])],
+                       check=True, env=child_env(), stdout=subprocess.DEVNULL)
+    else:
+        generate(n, path, single_source=single_source)
     stamp.write_text(want, encoding="utf-8")
     return path
 
