@@ -260,20 +260,35 @@ def visible_text(paragraph) -> str:  # type: ignore[no-untyped-def]
     return "".join(shown for shown, _ in portions(paragraph))
 
 
-def find_paragraph(document, needle: str):  # type: ignore[no-untyped-def]
-    for paragraph in paragraphs(document.getText()):
-        if needle in visible_text(paragraph):
-            return paragraph
-    raise Failure(f"no paragraph holds {needle!r}")
+class Paragraphs:
+    """The document's paragraphs and their texts, read once: a large document has thousands."""
+
+    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
+        self.items = list(paragraphs(document.getText()))
+        self.texts = [item.getString() for item in self.items]
+
+    def find(self, needle: str) -> int:
+        """The number of the first paragraph holding ``needle`` (LibreOffice shows footnote
+        labels: a first look for the longest piece between footnote references, then a
+        closer one)."""
+        piece = max(needle.split(FOOTNOTE_MARK), key=len)
+        for number, shown in enumerate(self.texts):
+            if piece in shown and needle in visible_text(self.items[number]):
+                return number
+        raise Failure(f"no paragraph holds {needle!r}")
+
+    def changed(self, number: int) -> None:
+        self.texts[number] = self.items[number].getString()
 
 
-def find_words(document, op: dict):  # type: ignore[no-untyped-def]
+def find_words(op: dict, index: Paragraphs):  # type: ignore[no-untyped-def]
     """A cursor over ``op['text']`` (``op['after']``) in its paragraph, after its anchor.
 
     LibreOffice's search needs a view, and there is none: the words are found in the
     paragraph's text and the cursor walks to them character by character.
     """
-    paragraph = find_paragraph(document, op["paragraph"])
+    number = index.find(op["paragraph"])
+    paragraph = index.items[number]
     words = op.get("text") if op["op"] != "insert" else op["after"]
     if not words:
         raise Failure(f"{op['op']}: no words given")
@@ -297,7 +312,7 @@ def find_words(document, op: dict):  # type: ignore[no-untyped-def]
     cursor.goRight(steps(pieces, at + len(words)) - steps(pieces, at), True)
     if cursor.getString().replace(FOOTNOTE_MARK, "") != words.replace(FOOTNOTE_MARK, ""):
         raise Failure(f"{op['op']}: found {cursor.getString()!r} where {words!r} should be")
-    return cursor
+    return cursor, number
 
 
 def steps(pieces: list[tuple[str, int]], offset: int) -> int:
@@ -382,22 +397,54 @@ def redline_count(document) -> int:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------------------- operations
 
 
-def perform(office: Office, document, op: dict, written: list[str], source: list[str]):  # type: ignore[no-untyped-def]
-    """Do ``op`` on ``document``; the document to go on with (a new one after accept/reject)."""
+class Session:
+    """One document under review: the office, the document, its paragraphs, files written."""
+
+    def __init__(self, office: Office, document, source: list[str]) -> None:  # type: ignore[no-untyped-def]
+        self.office = office
+        self.document = document
+        self.source = source
+        self.written: list[str] = []
+        self._index: Paragraphs | None = None
+
+    @property
+    def index(self) -> Paragraphs:
+        if self._index is None:
+            self._index = Paragraphs(self.document)
+        return self._index
+
+    def words(self, op: dict):  # type: ignore[no-untyped-def]
+        cursor, number = find_words(op, self.index)
+        return cursor, number
+
+
+def perform(session: Session, op: dict) -> None:  # type: ignore[type-arg]
+    """Do ``op`` on the session's document (a new one after accept/reject)."""
+    office, document, written, source = (
+        session.office,
+        session.document,
+        session.written,
+        session.source,
+    )
     kind = op.get("op")
     if kind == "author":
         office.set_user(op["name"], op.get("initials", ""))
     elif kind == "track":
         document.RecordChanges = bool(op.get("on", True))
     elif kind == "replace":
-        find_words(document, op).setString(op["by"])
+        found, number = session.words(op)
+        found.setString(op["by"])
+        session.index.changed(number)
     elif kind == "insert":
-        found = find_words(document, op)
+        found, number = session.words(op)
         found.getText().insertString(found.getEnd(), op["text"], False)
+        session.index.changed(number)
     elif kind == "delete":
-        find_words(document, op).setString("")
+        found, number = session.words(op)
+        found.setString("")
+        session.index.changed(number)
     elif kind == "comment":
-        found = find_words(document, op)
+        found, number = session.words(op)
         note = document.createInstance("com.sun.star.text.textfield.Annotation")
         note.Author = op["author"]
         note.Initials = op.get("initials", "")
@@ -409,6 +456,7 @@ def perform(office: Office, document, op: dict, written: list[str], source: list
         document.RecordChanges = False
         found.getText().insertTextContent(found, note, True)
         document.RecordChanges = recording
+        session.index.changed(number)
     elif kind == "resolve":
         matching = [note for note in annotations(document) if op["body"] in note.Content]
         if not matching:
@@ -420,7 +468,8 @@ def perform(office: Office, document, op: dict, written: list[str], source: list
             if kind == "accept_all"
             else ".uno:RejectAllTrackedChanges"
         )
-        document = decide_all(office, document, command)
+        session.document = document = decide_all(office, document, command)
+        session._index = None
         left = redline_count(document)
         if left:
             raise Failure(f"{kind}: {left} tracked changes are still in the document")
@@ -448,7 +497,6 @@ def perform(office: Office, document, op: dict, written: list[str], source: list
                 )
     else:
         raise Failure(f"unknown operation {kind!r}", 2)
-    return document
 
 
 def review(source: Path, ops: list[dict], timeout: float) -> dict:  # type: ignore[type-arg]
@@ -468,14 +516,15 @@ def review(source: Path, ops: list[dict], timeout: float) -> dict:  # type: igno
                 "LibreOffice 7.4 with documents that hold comments): " + "; ".join(lost),
                 3,
             )
-        written: list[str] = []
+        session = Session(office, document, before)
         for number, op in enumerate(ops, start=1):
             try:
-                document = perform(office, document, op, written, before)
+                perform(session, op)
             except Failure as failure:
                 raise Failure(
                     f"operation {number} ({op.get('op')}): {failure}", failure.status
                 ) from None
+        document = session.document
         report = {
             "footnotes": loaded,
             "comments": [
@@ -483,7 +532,7 @@ def review(source: Path, ops: list[dict], timeout: float) -> dict:  # type: igno
                 for note in annotations(document)
             ],
             "tracked_changes": redline_count(document),
-            "written": written,
+            "written": session.written,
             "office_pid": office.process.pid,
         }
         return report
