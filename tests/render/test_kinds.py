@@ -227,11 +227,12 @@ def paragraphs(docx: bytes) -> list[tuple[str, str]]:
 
 
 def every_text(docx: bytes) -> str:
-    """All the words of the package: body, headers, footers, notes and properties."""
+    """All the words of the package: body, headers, footers, notes and core properties."""
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         parts = [n for n in package.namelist() if n.endswith(".xml") and (
             n.startswith(("word/document", "word/header", "word/footer", "word/footnotes"))
-            or n.startswith("docProps/"))]
+            or (n.startswith("docProps/") and n != "docProps/custom.xml"))]
+        # custom.xml is the document's map: file paths and hashes, not words of the text
         words = []
         for name in parts:
             root = etree.fromstring(package.read(name))

@@ -4,6 +4,12 @@ A template never sees a Markdown text, only a placeholder (a `Slot`) that stands
 the template's output is parsed, then each placeholder is replaced by the tokens of its
 text. So nothing a text holds (an open code fence, a list, a footnote label) reaches outside
 it, and nothing of the template is read as part of a text.
+
+A text given with a mark (where it came from; render's business) is framed by a pair of
+`MARK_OPEN`/`MARK_CLOSE` tokens carrying it: inline tokens at the start of its first line
+and the end of its last one, or block tokens where the text starts or ends with a block
+that has no line of text (a code block, a table). They are hidden tokens: an output that
+does not know them writes nothing for them.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ if TYPE_CHECKING:
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARK = re.compile(_OPEN + r"(\d+)" + _CLOSE)
 
+MARK_OPEN, MARK_CLOSE = "hthc_mark_open", "hthc_mark_close"
+
 LinkResolver = Callable[[str], tuple[str, bool]]
 """For an item id: the text to show for ``[[ID]]``, and whether it may link to it."""
 
@@ -36,17 +44,21 @@ class Slots:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.plain: set[int] = set()
+        self.marks: dict[int, object] = {}
+        """The mark of each text given one: what the document says it came from."""
 
-    def add(self, text: str) -> str:
+    def add(self, text: str, mark: object = None) -> str:
         if not text.strip():
             return ""
         self.texts.append(text)
+        if mark is not None:
+            self.marks[len(self.texts) - 1] = mark
         return f"{_OPEN}{len(self.texts) - 1}{_CLOSE}"
 
-    def add_plain(self, text: str) -> str:
+    def add_plain(self, text: str, mark: object = None) -> str:
         if not text:
             return ""
-        marker = self.add(text) or text
+        marker = self.add(text, mark) or text
         if marker != text:
             self.plain.add(len(self.texts) - 1)
         return marker
@@ -173,7 +185,8 @@ class _Composer:
                     and before is not None and before.type == "paragraph_open"
                     and after is not None and after.type == "paragraph_close"):
                 out.pop()
-                out += self.text_tokens(int(whole.group(1)))
+                slot = int(whole.group(1))
+                out += self.framed(slot, self.text_tokens(slot))
                 index += 2
                 continue
             following: list[Token] = []
@@ -212,22 +225,51 @@ class _Composer:
                 if index >= len(self.slots.texts):
                     out.append(_text(match.group()))
                     continue
+                mark = self.slots.marks.get(index)
                 if index in self.slots.plain:
-                    out += _lines(self.slots.texts[index])
+                    out += self.framed_line(mark, _lines(self.slots.texts[index]))
                     continue
                 blocks = self.text_tokens(index)
+                line: list[Token] = []
                 if blocks and blocks[0].type == "paragraph_open" and len(blocks) >= 3:
-                    out += blocks[1].children or []
+                    line = blocks[1].children or []
                     blocks = blocks[3:]
-                if not blocks:
-                    continue
-                if flat:
-                    out += _flatten(blocks)
-                else:
+                if flat and blocks:
+                    line = [*line, *_flatten(blocks)]
+                    blocks = []
+                if mark is None:
+                    out += line
                     following += blocks
+                    continue
+                out += [_mark(MARK_OPEN, mark), *line]
+                if not blocks:
+                    out.append(_mark(MARK_CLOSE, mark))
+                    continue
+                following += _framed_end(mark, blocks)
             if position < len(child.content):
                 out.append(_text(child.content[position:]))
         return out
+
+    def framed(self, index: int, blocks: list[Token]) -> list[Token]:
+        """A text's blocks between its mark's tokens (when it has a mark)."""
+        mark = self.slots.marks.get(index)
+        if mark is None or not blocks:
+            return blocks
+        first = _first_line(blocks)
+        if first is None:
+            blocks = [_mark(MARK_OPEN, mark, block=True), *blocks]
+        else:
+            blocks = list(blocks)
+            blocks[first] = _with_children(
+                blocks[first], [_mark(MARK_OPEN, mark), *(blocks[first].children or [])]
+            )
+        return _framed_end(mark, blocks)
+
+    @staticmethod
+    def framed_line(mark: object, line: list[Token]) -> list[Token]:
+        if mark is None:
+            return line
+        return [_mark(MARK_OPEN, mark), *line, _mark(MARK_CLOSE, mark)]
 
     def raw(self, content: str) -> str:
         """Inside code, a slot is its text as written."""
@@ -236,6 +278,60 @@ class _Composer:
             if int(m.group(1)) < len(self.slots.texts) else m.group(),
             content,
         )
+
+
+_LINELESS = frozenset({"fence", "code_block", "hr", "table_open", "table_close"})
+"""Blocks with no line of text a mark's inline token can stand in."""
+
+
+def _first_line(blocks: Sequence[Token]) -> int | None:
+    """The index of the inline token of the text's first line; None when a block without
+    one comes first."""
+    for index, token in enumerate(blocks):
+        if token.type == "inline":
+            return index
+        if token.type in _LINELESS:
+            return None
+    return None
+
+
+def _last_line(blocks: Sequence[Token]) -> int | None:
+    for index in range(len(blocks) - 1, -1, -1):
+        token = blocks[index]
+        if token.type == "inline":
+            return index
+        if token.type in _LINELESS:
+            return None
+    return None
+
+
+def _framed_end(mark: object, blocks: list[Token]) -> list[Token]:
+    """`blocks` with the mark's closing token after the last line (or the last block)."""
+    last = _last_line(blocks)
+    if last is None:
+        return [*blocks, _mark(MARK_CLOSE, mark, block=True)]
+    blocks = list(blocks)
+    blocks[last] = _with_children(
+        blocks[last], [*(blocks[last].children or []), _mark(MARK_CLOSE, mark)]
+    )
+    return blocks
+
+
+def _with_children(token: Token, children: list[Token]) -> Token:
+    """A copy of an inline token with other children (the parsed one may be shared)."""
+    copied = copy.copy(token)
+    copied.children = children
+    return copied
+
+
+def _mark(kind: str, mark: object, block: bool = False) -> Token:
+    from markdown_it.token import Token
+
+    token = Token(kind, "", 0)
+    token.meta = {"mark": mark}
+    token.hidden = True
+    token.block = block
+    return token
 
 
 def _flatten(blocks: Sequence[Token]) -> list[Token]:

@@ -19,6 +19,7 @@ from hthc_cli.base.errors import RenderError
 from hthc_cli.base.labels import STANCES, format_date, possessive
 from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
+from hthc_cli.render.marks import Mark, TextPlace, text_places
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
 from hthc_cli.workspace.schema import Text
 from hthc_cli.workspace.templates import CONTEXT_NAMES
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from hthc_cli.render.reference_doc import ReferenceFeatures
 
 _SUBTITLE = re.compile(r"\s[–—]\s")
+
+
+class MarkedText(str):
+    """A one-line text with the mark of where it came from, for `md_escape` to pass on."""
+
+    mark: Mark | None = None
 
 
 @dataclass
@@ -38,6 +45,13 @@ class _Resolver:
     anchors: set[str] = field(default_factory=set)
     missing: list[tuple[Location, str]] = field(default_factory=list)
     slots: Slots = field(default_factory=Slots)
+    places: dict[int, TextPlace] = field(default_factory=dict)
+    """Each text's place in the workspace, by the text's identity."""
+
+    def mark(self, text: Text | None) -> Mark | None:
+        """Where a text comes from, as the document's map records it."""
+        place = self.places.get(id(text)) if text is not None else None
+        return place.mark(self.language) if place is not None else None
 
     def value(self, text: Text | None, what: str) -> str:
         """A text in the language, exactly as read; a missing one is remembered."""
@@ -51,15 +65,23 @@ class _Resolver:
 
     def text(self, text: Text | None, what: str) -> str:
         """A text as written (several lines allowed: an address)."""
-        return self.value(text, what).strip()
+        return self.marked(text, self.value(text, what).strip())
 
     def plain(self, text: Text | None, what: str) -> str:
         """A one-line text: a title, a name, a role."""
-        return one_line(self.text(text, what))
+        return self.marked(text, one_line(self.value(text, what).strip()))
+
+    def marked(self, text: Text | None, value: str) -> str:
+        mark = self.mark(text)
+        if mark is None or not value:
+            return value
+        marked = MarkedText(value)
+        marked.mark = mark
+        return marked
 
     def markdown(self, text: Text | None, what: str) -> str:
         """A Markdown text, as the placeholder of its own parse (of the text as check read it)."""
-        return self.slots.add(self.value(text, what))
+        return self.slots.add(self.value(text, what), self.mark(text))
 
     def link(self, item_id: str) -> tuple[str, bool]:
         """What ``[[ID]]`` shows (the item's title), and whether it links to the item."""
@@ -93,6 +115,7 @@ def document_context(
     ``reference`` is what the reference document brings of its own (None: nothing).
     """
     resolver = _Resolver(ws, language)
+    resolver.places = {id(place.text): place for place in text_places(ws)}
     source = ws.sources.get(response.source.value) if response.source else None
     general = [ws.positions[r.value] for r in response.general if r.value in ws.positions]
     in_general = {p.id for p in general}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hthc_cli.base.memory import collector_paused
+from hthc_cli.markup.compose import MARK_CLOSE, MARK_OPEN
 from hthc_cli.markup.parser import (
     CitationFormatter,
     CitationItem,
@@ -56,6 +57,8 @@ class DocxOptions:
     """Shown in every page header (e.g. "UDKAST") while the document is a draft."""
     page_numbers: bool = True
     """Add the page label to the footer unless the reference document shows page numbers."""
+    properties: Sequence[tuple[str, str]] = ()
+    """Custom document properties (the document's identity), before one per mark."""
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
@@ -84,6 +87,9 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
     with collector_paused():
         blobs = builder.build()
     package = reference.document.part.package
+    properties = [*options.properties, *builder.marks.properties()]
+    if properties:
+        ooxml.set_custom_properties(package, properties)
     ooxml.set_core_properties(
         package,
         title=meta.title,
@@ -163,6 +169,33 @@ class _Story:
     in_note: bool = False
     needs_note_mark: bool = False
     out: _Out = field(default_factory=_Out)
+    open_marks: list[int] = field(default_factory=list)
+    """Bookmark ids of the marks opened and not closed yet, innermost last."""
+
+
+class _MarkNames:
+    """The bookmark name of each mark placed, `_2`, `_3`… for a text placed again, and the
+    custom property that says where each came from."""
+
+    def __init__(self) -> None:
+        self.placed: dict[str, int] = {}
+        self.written: list[tuple[str, str]] = []
+
+    def name(self, mark: object) -> str:
+        from hthc_cli.render.marks import MAX_VALUE, Mark, encode_mark
+
+        assert isinstance(mark, Mark)
+        base = mark.name()
+        occurrence = self.placed.get(base, 0) + 1
+        self.placed[base] = occurrence
+        name = mark.name(occurrence)
+        value = encode_mark(mark)
+        if len(value) <= MAX_VALUE:
+            self.written.append((name, value))
+        return name
+
+    def properties(self) -> list[tuple[str, str]]:
+        return self.written
 
 
 def _written() -> list[Token]:
@@ -193,6 +226,7 @@ class _DocxBuilder:
         ]
         first_id = ooxml.max_bookmark_id(headers_and_footers) + 1
         self.bookmarks = ooxml.Bookmarks(anchors, first_id)
+        self.marks = _MarkNames()
         self._numbering: ooxml.Numbering | None = None
         self._footnotes: ooxml.Footnotes | None = None
         self.inline_notes: set[int] = set()
@@ -294,6 +328,7 @@ class _Pending:
     """What the next paragraph of the story takes: bookmarks, a page break, extra space."""
 
     anchors: list[str] = field(default_factory=list)
+    marks: list[object] = field(default_factory=list)
     page_break: bool = False
     space_before: bool = False
 
@@ -331,9 +366,20 @@ class _BlockWriter:
                 tokens[index:after] = written * (after - index)  # type: ignore[index]
             index = after
         self.close_paragraph()
-        if self.pending.anchors or self.pending.page_break:
+        if self.pending.anchors or self.pending.page_break or self.pending.marks:
             self.paragraph(self.story.base_style)
             self.close_paragraph()
+
+    def open_mark(self, mark: object) -> None:
+        """Start a mark's bookmark here; it ends where its closing token is written."""
+        bookmark_id = self.builder.bookmarks.new_id()
+        name = self.builder.marks.name(mark)
+        self.story.open_marks.append(bookmark_id)
+        self.out.append(f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>')
+
+    def close_mark(self) -> None:
+        if self.story.open_marks:
+            self.out.append(ooxml.Bookmarks.end(self.story.open_marks.pop()))
 
     # -- paragraphs
 
@@ -378,6 +424,9 @@ class _BlockWriter:
                 self.open_bookmarks.append(started[0])
                 out.append(started[1])
         pending.anchors.clear()
+        for mark in pending.marks:
+            self.open_mark(mark)
+        pending.marks.clear()
         if self.story.needs_note_mark:
             out.append(ooxml.footnote_mark(self.styles.character("footnote reference")))
             self.story.needs_note_mark = False
@@ -513,6 +562,18 @@ class _BlockWriter:
         self.close_paragraph()
         return index + 1
 
+    def _mark_open(self, tokens: Sequence[Token], index: int) -> int:
+        """A text that starts with a block without a line: its bookmark starts with the
+        next paragraph."""
+        self.close_paragraph()
+        self.pending.marks.append(tokens[index].meta["mark"])
+        return index + 1
+
+    def _mark_close(self, tokens: Sequence[Token], index: int) -> int:
+        self.close_paragraph()
+        self.close_mark()
+        return index + 1
+
     def _table(self, tokens: Sequence[Token], start: int) -> int:
         rows, index = _table_rows(tokens, start)
         self.close_paragraph()
@@ -567,6 +628,8 @@ _BLOCK_RULES: dict[str, _BlockRule] = {
     "fence": _BlockWriter._code,
     "code_block": _BlockWriter._code,
     "hr": _BlockWriter._rule,
+    MARK_OPEN: _BlockWriter._mark_open,
+    MARK_CLOSE: _BlockWriter._mark_close,
 }
 """How each block token is written; a token type not listed is skipped."""
 _LAST_LIST_LEVEL = 8
@@ -688,6 +751,7 @@ class _InlineWriter:
     text is buffered while its format holds."""
 
     def __init__(self, blocks: _BlockWriter) -> None:
+        self.blocks = blocks
         self.builder = blocks.builder
         self.styles = blocks.styles
         self.story = blocks.story
@@ -810,6 +874,14 @@ class _InlineWriter:
             if bookmark_id is not None:
                 self.out.append(ooxml.Bookmarks.end(bookmark_id))
 
+    def _mark_open(self, token: Token) -> None:
+        self.flush()
+        self.blocks.open_mark(token.meta["mark"])
+
+    def _mark_close(self, token: Token) -> None:
+        self.flush()
+        self.blocks.close_mark()
+
     def _footnote(self, token: Token) -> None:
         parser_id = int(token.meta["id"])
         self.flush()
@@ -892,5 +964,7 @@ _INLINE_RULES: dict[str, _InlineRule] = {
     "image": _InlineWriter._text,
     "footnote_ref": _InlineWriter._footnote,
     "citation": _InlineWriter._citation,
+    MARK_OPEN: _InlineWriter._mark_open,
+    MARK_CLOSE: _InlineWriter._mark_close,
 }
 """How each inline token is written; any other token's content is written as text."""

@@ -373,6 +373,12 @@ class Bookmarks:
         self._next_id += 1
         return bookmark_id, f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>'
 
+    def new_id(self) -> int:
+        """A bookmark id no other bookmark of the document has."""
+        bookmark_id = self._next_id
+        self._next_id += 1
+        return bookmark_id
+
     @staticmethod
     def end(bookmark_id: int) -> str:
         """The ``w:bookmarkEnd`` matching a start."""
@@ -666,6 +672,34 @@ def set_core_properties(
     properties.revision = 1
     properties.created = stamp
     properties.modified = stamp
+
+
+def set_custom_properties(package: Any, properties: Sequence[tuple[str, str]]) -> None:
+    """Write `properties` (name, text) into the package's custom properties, after the
+    reference document's own; one of theirs with the same name gives way."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from hthc_cli.render.marks import CT_CUSTOM, CUSTOM_PART, RT_CUSTOM, custom_properties_xml
+
+    ours = custom_properties_xml(properties)
+    existing = next(
+        (rel.target_part for rel in package.rels.values()
+         if rel.reltype == RT_CUSTOM and not rel.is_external), None
+    )
+    if existing is None:
+        package.relate_to(Part(PackURI(CUSTOM_PART), CT_CUSTOM, ours, package), RT_CUSTOM)
+        return
+    root = etree.fromstring(existing.blob, etree.XMLParser(resolve_entities=False))
+    names = {name for name, _ in properties}
+    for prop in list(root):
+        if prop.get("name") in names:
+            root.remove(prop)
+    root.extend(etree.fromstring(ours))
+    for pid, prop in enumerate(root, start=2):
+        prop.set("pid", str(pid))
+    existing._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                    standalone=True)
 
 
 def _core_text(value: str) -> str:

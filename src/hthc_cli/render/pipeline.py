@@ -322,7 +322,23 @@ def document_options(
         short_citations=short_citations,
         draft_mark=draft_label(ws, response, language),
         page_numbers=page_numbers(ws),
+        properties=identity_properties(ws, response, language),
     )
+
+
+def identity_properties(ws: Workspace, response: Response, language: str) -> list[tuple[str, str]]:
+    """What the document says of itself: the response, the language, the commit it was
+    rendered from (when the workspace is in git) and the hthc that rendered it."""
+    from hthc_cli import __version__
+    from hthc_cli.render import marks
+    from hthc_cli.workspace.git import head
+
+    properties = [(marks.RESPONSE_PROPERTY, response.id), (marks.LANGUAGE_PROPERTY, language)]
+    revision = head(ws.root)
+    if revision is not None:
+        properties.append((marks.REVISION_PROPERTY, revision))
+    properties.append((marks.VERSION_PROPERTY, __version__))
+    return properties
 
 
 def reference_path(ws: Workspace, reference_doc: Path | None) -> Path | None:

@@ -555,7 +555,7 @@ def _escape(context: Any, value: object) -> str:
     slots = context.get("_slots")
     if slots is None:
         return escape_markdown(str(value))
-    return str(slots.add_plain(str(value)))
+    return str(slots.add_plain(str(value), getattr(value, "mark", None)))
 
 
 def _quote(value: object) -> str:
