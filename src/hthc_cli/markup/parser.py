@@ -10,7 +10,7 @@ internal links written ``[[ID]]``. Raw HTML is never passed through: it stays te
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -172,11 +172,13 @@ class CitationFormatter:
     """The note text of citations, as inline tokens; each reference is parsed once."""
 
     def __init__(
-        self, citations: Mapping[str, str], short: Mapping[str, str] | None = None
+        self, citations: Mapping[str, str], short: Mapping[str, str] | None = None,
+        cited: Iterable[str] = (),
     ) -> None:
         self._citations = citations
         self._short = short or {}
-        self._cited: set[str] = set()
+        self._cited: set[str] = set(cited)
+        """Keys cited before (a key cited again prints its short form)."""
         self._references: dict[str, list[Token]] = {}
 
     def tokens(self, items: Sequence[CitationItem], line: int | None = None) -> list[Token]:
