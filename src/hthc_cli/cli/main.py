@@ -22,6 +22,7 @@ from hthc_cli.base.errors import HthcError, RenderError, UsageError
 from hthc_cli.check.reporters import REPORTERS
 from hthc_cli.cli.views import TABLE_FORMATS
 from hthc_cli.render.pipeline import FORMATS, STDOUT
+from hthc_cli.review.reporters import REPORTERS as REVIEW_REPORTERS
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 """0 clean; 1 problems in the workspace or on disk; 2 usage or internal failure."""
@@ -102,8 +103,10 @@ if TYPE_CHECKING:
     CheckFormat: TypeAlias = str
     RenderFormat: TypeAlias = str
     TableFormat: TypeAlias = str
+    ReviewFormat: TypeAlias = str
 else:
     CheckFormat = Literal[tuple(REPORTERS)]
+    ReviewFormat = Literal[tuple(REVIEW_REPORTERS)]
     RenderFormat = Literal[FORMATS]
     TableFormat = Literal[TABLE_FORMATS]
 
@@ -449,6 +452,50 @@ def new(
 
     added = add_item(find_workspace(explicit=workspace), kind.value, item_id, file)
     sys.stdout.write(f"added {kind.value} {item_id} at {_shown(added.path)}:{added.line}\n")
+
+
+review_app = typer.Typer(
+    cls=_Commands, no_args_is_help=True, add_completion=False,
+    help="Read a document reviewed in Word back into the workspace.",
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("import")
+def review_import(
+    document: Annotated[Path, typer.Argument(metavar="FILE.docx", dir_okay=False,
+                                             help="The reviewed Word document.")],
+    workspace: WorkspaceOption = None,
+    format: Annotated[ReviewFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = "text",
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Write the accepted edits into the YAML and the comments into "
+        "reviews/RESPONSE.yaml (without it nothing is written).")] = False,
+    accept: Annotated[list[str] | None, typer.Option(
+        "--accept", metavar="all|none|AUTHOR",
+        help="Which tracked changes --apply takes: all (default), none (untracked edits "
+        "only), or those of the authors named (repeat, or separate with commas).",
+        show_default=False)] = None,
+) -> None:
+    """Report the comments, tracked changes and untracked edits of a reviewed .docx, each
+    on the file, line, item, field and language of its text; with --apply, write them.
+
+    Exit 0 when the review was read (and, with --apply, all of it was written); 1 when
+    --apply left something out (a conflict, an edit to make by hand); 2 when the file
+    cannot be read as a Word document.
+    """
+    from hthc_cli.review.importer import read_review
+    from hthc_cli.workspace.loader import find_workspace, load_workspace
+
+    root = find_workspace(explicit=workspace)
+    loaded = load_workspace(root)
+    review = read_review(loaded.workspace, document, accept or ())
+    if apply:
+        from hthc_cli.review.apply import apply_review
+
+        apply_review(review, loaded.workspace)
+    sys.stdout.write(REVIEW_REPORTERS[format]().report(review))
+    raise typer.Exit(EXIT_PROBLEMS if apply and review.problems else EXIT_OK)
 
 
 def run() -> None:

@@ -1,0 +1,1 @@
+"""hthc review import: a reviewed .docx read back into the workspace."""
