@@ -1,4 +1,4 @@
-"""The layers import downwards only: base ← workspace ← markup ← {check, render} ← cli."""
+"""The layers import downwards only: base ← workspace ← markup ← {check, render} ← diff ← cli."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hthc_cli"
-LAYERS = {"base": 0, "workspace": 1, "markup": 2, "check": 3, "render": 3, "cli": 4}
-TOP = {"__init__": 0, "__main__": 5}
+LAYERS = {"base": 0, "workspace": 1, "markup": 2, "check": 3, "render": 3, "diff": 4, "cli": 5}
+TOP = {"__init__": 0, "__main__": 6}
 
 
 def layer_of(module: str) -> tuple[str, int]:
