@@ -1,4 +1,5 @@
-"""The layers import downwards only: base ← workspace ← markup ← {check, render} ← review ← cli."""
+"""The layers import downwards only: base ← workspace ← markup ← {check, render} ←
+{review, diff} ← cli."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hthc_cli"
 LAYERS = {"base": 0, "workspace": 1, "markup": 2, "check": 3, "render": 3, "review": 4,
-          "cli": 5}
+          "diff": 4, "cli": 5}
 TOP = {"__init__": 0, "__main__": 6}
 
 
