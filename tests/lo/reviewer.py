@@ -499,6 +499,15 @@ def perform(session: Session, op: dict) -> None:  # type: ignore[type-arg]
         raise Failure(f"unknown operation {kind!r}", 2)
 
 
+STARTED = time.monotonic()
+VERBOSE = False
+
+
+def progress(what: str) -> None:
+    if VERBOSE:
+        print(f"reviewer: {time.monotonic() - STARTED:7.1f} s  {what}", file=sys.stderr, flush=True)
+
+
 def review(source: Path, ops: list[dict], timeout: float) -> dict:  # type: ignore[type-arg]
     before = file_footnotes(source)
     office = Office(timeout=min(60.0, timeout))
@@ -517,9 +526,11 @@ def review(source: Path, ops: list[dict], timeout: float) -> dict:  # type: igno
                 3,
             )
         session = Session(office, document, before)
+        progress(f"opened {source.name}")
         for number, op in enumerate(ops, start=1):
             try:
                 perform(session, op)
+                progress(f"operation {number} ({op.get('op')})")
             except Failure as failure:
                 raise Failure(
                     f"operation {number} ({op.get('op')}): {failure}", failure.status
@@ -549,7 +560,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("document", type=Path)
     parser.add_argument("ops", help="JSON file of operations, - for standard input")
     parser.add_argument("--timeout", type=float, default=180.0, help="give up after this long")
+    parser.add_argument("--verbose", action="store_true", help="say when each step is done")
     args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = args.verbose
     try:
         raw = sys.stdin.read() if args.ops == "-" else Path(args.ops).read_text(encoding="utf-8")
         ops = json.loads(raw)
