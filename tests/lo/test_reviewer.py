@@ -252,13 +252,33 @@ def test_the_report_says_what_the_document_holds(reviewed: tuple[Path, dict[str,
         os.killpg(report["office_pid"], 0)  # soffice is gone with its whole process group
 
 
-def test_bookmarks_and_their_texts_survive_the_save(
+def test_bookmarks_survive_the_save_but_libreoffice_moves_two_of_their_ends(
     rendered: Path, reviewed: tuple[Path, dict[str, Any]]
 ) -> None:
+    """What a reader of LibreOffice's .docx must expect of hthc's marks.
+
+    Every bookmark is still there, and around the same text, with two exceptions that
+    LibreOffice 7.4 makes: a bookmark ending at the very end of a paragraph comes back
+    ending one character before it (the response's introduction loses its final full
+    stop), and a bookmark over two paragraphs comes back as a start that is never closed
+    plus a second bookmark of the same name around the last paragraph.
+    """
     before = bookmarks(part(rendered, "word/document.xml"))
-    after = bookmarks(part(reviewed[0], "word/document.xml"))
-    assert before, "the rendered document has no bookmarks to follow"
-    assert {name: after.get(name) for name in before} == before
+    body = part(reviewed[0], "word/document.xml")
+    after = bookmarks(body)
+    assert set(before) <= set(after)
+    edited = ("nødvendig", "fælles ledelse", "telemedicinske centre bliver")
+    changed = {name: words for name, words in before.items()
+               if after[name] != words and not any(e in words for e in edited)}
+    (introduction,) = [n for n, w in changed.items() if w.startswith("Health Tech Hub Copenhagen")]
+    assert changed[introduction].endswith("data.")
+    assert after[introduction] == changed[introduction][:-1]
+    (two_paragraphs,) = [n for n, w in changed.items() if w.startswith("Kommissionen har gjort")]
+    assert set(changed) == {introduction, two_paragraphs}
+    starts = [b for b in body.iter(f"{{{W}}}bookmarkStart") if attr(b, "name") == two_paragraphs]
+    ends = {attr(e, "id") for e in body.iter(f"{{{W}}}bookmarkEnd")}
+    assert len(starts) == 2
+    assert attr(starts[0], "id") not in ends and attr(starts[1], "id") in ends
 
 
 def test_custom_document_properties_survive_the_save(
