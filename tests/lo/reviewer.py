@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """LibreOffice as a reviewer: open a .docx hidden, edit it through UNO as a person would, save.
 
-    /usr/bin/python3 tests/lo/reviewer.py IN.docx OPS.json [--timeout SECONDS]
+    /usr/bin/python3 tests/lo/reviewer.py IN.docx OPS.json [--timeout SECONDS] [--verbose]
 
 Runs with the system Python and Debian's python3-uno (``apt-get install python3-uno
 libreoffice-writer-nogui``); it cannot import hthc. OPS.json (``-`` for standard input) is
