@@ -75,6 +75,7 @@ def test_vscode_maps_every_folder_to_its_schema() -> None:
         "positions.schema.json": "positions/**/*.yaml",
         "references.schema.json": "references.yaml",
         "response.schema.json": "responses/**/*.yaml",
+        "reviews.schema.json": "reviews/**/*.yaml",
     }
 
 

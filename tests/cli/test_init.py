@@ -22,6 +22,7 @@ WRITTEN = [
     ".pre-commit-config.yaml", ".github/workflows/hthc.yml", "schemas/hthc.schema.json",
     "schemas/recommendations.schema.json", "schemas/positions.schema.json",
     "schemas/references.schema.json", "schemas/response.schema.json",
+    "schemas/reviews.schema.json",
 ]
 REPLACE = {"da": "erstat", "en": "replace"}
 """The word every example text holds, in each language, telling what to replace."""

@@ -67,7 +67,7 @@ def _ids(example: Path) -> dict[str, str]:
 def test_the_example_workspace_checks_clean(example: Path, hthc: Hthc) -> None:
     out = hthc("check", "--strict", cwd=example)
     assert (out.exit_code, out.stderr) == (0, ""), out.stdout
-    assert re.search(r"^5 files checked: (no problems found|0 errors, 0 warnings, 1 info)\.$",
+    assert re.search(r"^6 files checked: (no problems found|0 errors, 0 warnings, 1 info)\.$",
                      out.stdout.splitlines()[-1]), out.stdout
 
 

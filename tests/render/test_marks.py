@@ -16,6 +16,7 @@ from hthc_cli.render.marks import (
     encode_mark,
     identity,
     mark_name,
+    mark_of,
     marks_by_place,
     parse_mark_name,
     read_custom_properties,
@@ -98,5 +99,5 @@ def test_every_place_of_the_shipped_workspace_has_its_own_hash() -> None:
     assert any(f == "proposals.0" and file.startswith("positions/") for file, _, f in fields)
     by_place = marks_by_place(ws, ws.languages)
     assert len(by_place) == sum(
-        1 for p in places for lang in ws.languages if p.text.get(lang) is not None
+        1 for p in places for lang in ws.languages if mark_of(p, lang) is not None
     )

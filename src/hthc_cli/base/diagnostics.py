@@ -200,6 +200,16 @@ CODES: dict[str, Code] = _codes(
          "template's context (docs/templates.md lists them).",
          "Correct the template at the line shown: close the tag or block, use the filter, "
          "test or name the hint suggests."),
+    Code("HTHC316", "open-review-comment", I,
+         "A reviewer's comment on a response (reviews/) is still open; it is shown again in "
+         "the next document (an error with --release).",
+         "Deal with the comment (change the text, or answer it in Word), then set "
+         "`status: resolved` on it."),
+    Code("HTHC320", "unknown-review-target", W,
+         "A reviews file names a response that does not exist, or a comment is on a text "
+         "(file, item, field) the workspace does not have; it cannot be shown in a document.",
+         "Correct the id (the hint suggests the nearest one), or set `status: resolved` on a "
+         "comment whose text is gone."),
 )
 
 

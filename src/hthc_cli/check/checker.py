@@ -59,7 +59,8 @@ def check_workspace(
 
 
 def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult | None:
-    """The check errors that stop a render: all but those in other responses' files.
+    """The check errors that stop a render: all but those in other responses' files (and
+    their reviews).
 
     Positions, recommendations, references and hthc.yaml feed every response, and a file
     that cannot be read hides what it holds, so an error in any of them stops the render.
@@ -69,6 +70,9 @@ def blocking_errors(result: CheckResult, response_id: str | None) -> CheckResult
     others = {
         r.file.display for r in ws.responses.values()
         if response_id is not None and r.id != response_id
+    } | {
+        comment.record.loc.path for reviewed, comments in ws.reviews.items()
+        if response_id is not None and reviewed != response_id for comment in comments
     }
     errors = [
         d for d in result.diagnostics

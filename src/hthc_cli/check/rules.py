@@ -242,6 +242,67 @@ def response_contents(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
             )
 
 
+def review_comments(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
+    """Comments brought back from Word: each on a response and a text that exist, and none
+    left open when a response is released."""
+    from hthc_cli.workspace.places import text_places
+
+    places = {(p.file, p.item, p.field) for p in text_places(ws)}
+    fields: dict[str, list[str]] = {}
+    files: dict[str, str] = {}
+    for file, item, key in sorted(places):
+        fields.setdefault(item, []).append(key)
+        files[item] = file
+    complete = not ws.incomplete & {"responses", "positions", "recommendations"}
+    reported: set[tuple[str, int]] = set()
+    for response_id, comments in ws.reviews.items():
+        for comment in comments:
+            ref = comment.response
+            if (ref is not None and response_id not in ws.responses and complete
+                    and (ref.loc.path, ref.loc.line) not in reported):
+                reported.add((ref.loc.path, ref.loc.line))
+                yield Diagnostic.make(
+                    "HTHC320", ref.loc,
+                    f"the review comments are on response '{response_id}', which is not in "
+                    "responses/",
+                    hint=did_you_mean(response_id, ws.responses)
+                    or "correct the id, or delete this file if the response is gone",
+                )
+            target = comment.target
+            where = comment.record.get("target")
+            loc = where.loc if where is not None else comment.record.loc
+            if complete and target.item and (target.file, target.item, target.field) not in places:
+                yield Diagnostic.make(
+                    "HTHC320", loc, _unknown_target(target.file, target.item, target.field,
+                                                    files, fields),
+                    hint=(did_you_mean(target.item, files) if target.item not in files
+                          else None)
+                    or "correct the target, or set 'status: resolved' if the text it was on "
+                    "is gone",
+                )
+            if comment.is_open:
+                first = comment.body.strip().splitlines()[0] if comment.body.strip() else ""
+                shown = first if len(first) <= 60 else first[:59] + "…"
+                yield Diagnostic.make(
+                    "HTHC316", comment.record.loc,
+                    f"open review comment by {comment.author} on {target.item} "
+                    f"{target.field} ({target.language}): \"{shown}\"",
+                    hint="deal with it, then set 'status: resolved'",
+                    severity=Severity.ERROR if options.release else None,
+                )
+
+
+def _unknown_target(
+    file: str, item: str, field: str, files: dict[str, str], fields: dict[str, list[str]]
+) -> str:
+    if item not in files:
+        return f"the comment is on '{item}', which is no item of this workspace"
+    if files[item] != file:
+        return f"the comment is on '{item}' in {file}, but '{item}' is in {files[item]}"
+    return (f"the comment is on '{field}' of '{item}', which has no such text (it has: "
+            + ", ".join(fields[item]) + ")")
+
+
 def coverage(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     if "positions" in ws.incomplete:
         return
@@ -728,5 +789,6 @@ RULES: tuple[Rule, ...] = (
     one_line_texts,
     keys_for_template,
     template_errors,
+    review_comments,
 )
 

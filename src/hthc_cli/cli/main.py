@@ -358,7 +358,8 @@ def _render(
     planned = pipeline.plan(ws, response_id, lang, fmt, output, output_dir, template)
     if planned.skipped_note:
         sys.stderr.write(f"hthc: {planned.skipped_note}\n")
-    documents = _render_with_progress(ws, planned.jobs, fmt, reference_doc)
+    notes: list[str] = []
+    documents = _render_with_progress(ws, planned.jobs, fmt, reference_doc, notes)
     if output == STDOUT:
         sys.stdout.flush()
         sys.stdout.buffer.write(documents[0][1])
@@ -371,20 +372,22 @@ def _render(
         note = pipeline.draft_note(ws, response)
         if note:
             sys.stderr.write(f"hthc: {note}\n")
+    for note in dict.fromkeys(notes):
+        sys.stderr.write(f"hthc: {note}\n")
 
 
 def _render_with_progress(
-    ws: Workspace, jobs: list[Job], fmt: str, reference_doc: Path | None
+    ws: Workspace, jobs: list[Job], fmt: str, reference_doc: Path | None, notes: list[str]
 ) -> list[tuple[Job, bytes]]:
     from hthc_cli.render.pipeline import render_all
 
     if len(jobs) < 2 or not sys.stderr.isatty():
-        return render_all(ws, jobs, fmt, reference_doc)
+        return render_all(ws, jobs, fmt, reference_doc, notes=notes)
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task("Rendering", total=len(jobs))
-        return render_all(ws, jobs, fmt, reference_doc, lambda _: progress.advance(task))
+        return render_all(ws, jobs, fmt, reference_doc, lambda _: progress.advance(task), notes)
 
 
 def _shown(path: Path) -> str:

@@ -19,8 +19,9 @@ from hthc_cli.base.errors import RenderError
 from hthc_cli.base.labels import STANCES, format_date, possessive
 from hthc_cli.markup.compose import Slots
 from hthc_cli.markup.plain import escape_markdown, one_line
-from hthc_cli.render.marks import Mark, TextPlace, text_places
+from hthc_cli.render.marks import Mark, mark_of
 from hthc_cli.workspace.model import Position, Recommendation, Reference, Response, Workspace
+from hthc_cli.workspace.places import TextPlace, text_places
 from hthc_cli.workspace.schema import Text
 from hthc_cli.workspace.templates import CONTEXT_NAMES
 
@@ -51,7 +52,7 @@ class _Resolver:
     def mark(self, text: Text | None) -> Mark | None:
         """Where a text comes from, as the document's map records it."""
         place = self.places.get(id(text)) if text is not None else None
-        return place.mark(self.language) if place is not None else None
+        return mark_of(place, self.language) if place is not None else None
 
     def value(self, text: Text | None, what: str) -> str:
         """A text in the language, exactly as read; a missing one is remembered."""

@@ -24,11 +24,13 @@ from hthc_cli.markup.parser import (
 )
 from hthc_cli.markup.redline import CHANGE, CHANGE_CLOSE, CHANGE_OPEN, differs, redline
 from hthc_cli.render import ooxml
+from hthc_cli.render.marks import Mark
 from hthc_cli.render.ooxml import ParagraphFormat, RunFormat, w
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+    from hthc_cli.render.comments import OpenComment
     from hthc_cli.render.reference_doc import Reference
 
 
@@ -65,6 +67,8 @@ class DocxOptions:
     old_citations: Mapping[str, str] = field(default_factory=dict)
     """A redline's citations as the earlier side formats them (for deleted citations)."""
     old_short_citations: Mapping[str, str] = field(default_factory=dict)
+    comments: Sequence[OpenComment] = ()
+    """Review comments to show as Word comments on the words of their texts."""
 
 
 def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
@@ -72,12 +76,15 @@ def markdown_to_docx(markdown: str, options: DocxOptions) -> bytes:
     return tokens_to_docx(parse_markdown(markdown), options)
 
 
-def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
+def tokens_to_docx(
+    tokens: Sequence[Token], options: DocxOptions, notes: list[str] | None = None
+) -> bytes:
     """Write the parser's block token stream as the bytes of a .docx file.
 
     The same tokens and options always give the same bytes (zip times come from
     ``SOURCE_DATE_EPOCH`` or the document date). Raises ``RenderError`` for an unknown
-    citation key or an unusable reference document.
+    citation key or an unusable reference document. A comment that cannot be shown on its
+    own words adds a one-line note to `notes`.
     """
     from hthc_cli.render.reference_doc import add_draft_mark, load_reference
 
@@ -93,7 +100,13 @@ def tokens_to_docx(tokens: Sequence[Token], options: DocxOptions) -> bytes:
     if options.revision is not None:
         builder.track(options.revision, options.old_citations, options.old_short_citations)
     with collector_paused():
-        blobs = builder.build()
+        blobs = builder.build(in_tree=bool(options.comments))
+    if options.comments:
+        from hthc_cli.render.comments import place_comments
+
+        said = place_comments(reference, builder.marks.placed_marks, options.comments)
+        if notes is not None:
+            notes.extend(said)
     package = reference.document.part.package
     properties = [*options.properties, *builder.marks.properties()]
     if properties:
@@ -190,15 +203,18 @@ class _MarkNames:
     def __init__(self) -> None:
         self.placed: dict[str, int] = {}
         self.written: list[tuple[str, str]] = []
+        self.placed_marks: dict[str, Mark] = {}
+        """Bookmark name → mark, in the order placed."""
 
     def name(self, mark: object) -> str:
-        from hthc_cli.render.marks import MAX_VALUE, Mark, encode_mark
+        from hthc_cli.render.marks import MAX_VALUE, encode_mark
 
         assert isinstance(mark, Mark)
         base = mark.name()
         occurrence = self.placed.get(base, 0) + 1
         self.placed[base] = occurrence
         name = mark.name(occurrence)
+        self.placed_marks[name] = mark
         value = encode_mark(mark)
         if len(value) <= MAX_VALUE:
             self.written.append((name, value))
@@ -276,8 +292,12 @@ class _DocxBuilder:
             return styles.paragraph("Block Text")
         return styles.paragraph("Quote")
 
-    def build(self) -> dict[str, list[bytes]]:
-        """Write the body and the notes; returns the main part's XML by part name."""
+    def build(self, in_tree: bool = False) -> dict[str, list[bytes]]:
+        """Write the body and the notes; returns the main part's XML by part name.
+
+        With `in_tree` (or where the main part cannot take it as text), the body goes into
+        the document's element tree instead, for what is added to it afterwards.
+        """
         story = _Story(ooxml.Relations(self.document.part), self.styles.paragraph("Body Text"))
         body, self.body_tokens = self.body_tokens, []
         _BlockWriter(self, story).render(body, release=True)
@@ -288,7 +308,7 @@ class _DocxBuilder:
         if self._footnotes is not None:
             self._footnotes.flush()
         root = self.document.element
-        xml = ooxml.document_xml(root, content)
+        xml = None if in_tree else ooxml.document_xml(root, content)
         if xml is not None:
             return {str(self.document.part.partname): xml}
         body = root.body

@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pathlib import Path
+from hthc_cli.workspace.places import TextPlace, text_places, workspace_path
 
+if TYPE_CHECKING:
     from lxml import etree
 
     from hthc_cli.workspace.model import Workspace
-    from hthc_cli.workspace.schema import Text
+
+__all__ = [
+    "Identity", "Mark", "MarkName", "TextPlace", "decode_mark", "encode_mark", "identity",
+    "mark_name", "mark_of", "mark_spans", "marks_by_place", "parse_mark_name", "place_hash",
+    "read_custom_properties", "text_places", "text_sha", "workspace_path",
+]
 
 PREFIX = "_hthc"
 """Every mark's bookmark name starts so; Word hides bookmarks whose name starts with '_'."""
@@ -235,76 +240,13 @@ def identity(properties: Mapping[str, str]) -> Identity:
 # -- every text of a workspace, by its place ---------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TextPlace:
-    """Where a workspace text lives: its file, item and field."""
-
-    text: Text
-    file: str
-    item: str
-    field: str
-
-    def mark(self, language: str) -> Mark | None:
-        """The mark of the text in `language` (a text without languages: any); None when it
-        has no text in that language."""
-        value = self.text.get(language)
-        if value is None:
-            return None
-        return Mark(self.file, self.item, self.field, language, text_sha(value))
-
-
-def workspace_path(root: Path, path: Path) -> str:
-    """A file's path inside the workspace, as marks name it (POSIX, relative to its root)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-
-def text_places(ws: Workspace) -> Iterator[TextPlace]:
-    """Every text of the workspace a document may print, with its place.
-
-    The fields named here are the ones the render context names in its marks.
-    """
-    root = ws.root
-
-    def relative(path: Path) -> str:
-        return workspace_path(root, path)
-
-    organisation = ws.organisation
-    yield TextPlace(organisation.name, "hthc.yaml", "organisation", "name")
-    if organisation.address is not None:
-        yield TextPlace(organisation.address, "hthc.yaml", "organisation", "address")
-    for source in ws.sources.values():
-        file = relative(source.file.path)
-        yield TextPlace(source.title, file, source.id, "title")
-        yield TextPlace(source.publisher, file, source.id, "publisher")
-        for rec in source.recommendations:
-            if rec.label is not None:
-                yield TextPlace(rec.label, file, rec.id, "label")
-            yield TextPlace(rec.title, file, rec.id, "title")
-            yield TextPlace(rec.text, file, rec.id, "text")
-    for position in ws.positions.values():
-        file = relative(position.file.path)
-        yield TextPlace(position.title, file, position.id, "title")
-        yield TextPlace(position.summary, file, position.id, "summary")
-        yield TextPlace(position.argument, file, position.id, "argument")
-        for number, proposal in enumerate(position.proposals):
-            yield TextPlace(proposal, file, position.id, f"proposals.{number}")
-    for response in ws.responses.values():
-        file = relative(response.file.path)
-        yield TextPlace(response.title, file, response.id, "title")
-        yield TextPlace(response.introduction, file, response.id, "introduction")
-        if response.brief_introduction is not None:
-            yield TextPlace(response.brief_introduction, file, response.id, "brief_introduction")
-        if response.closing.scalars():
-            yield TextPlace(response.closing, file, response.id, "closing")
-        yield TextPlace(response.hearing.authority, file, response.id, "hearing.authority")
-        if response.signatory.role is not None:
-            yield TextPlace(response.signatory.role, file, response.id, "signatory.role")
+def mark_of(place: TextPlace, language: str) -> Mark | None:
+    """The mark of a text in `language` (a text without languages: the same in any); None
+    when it has no text in that language."""
+    value = place.text.get(language)
+    if value is None:
+        return None
+    return Mark(place.file, place.item, place.field, language, text_sha(value))
 
 
 def marks_by_place(ws: Workspace, languages: Sequence[str]) -> dict[str, Mark]:
@@ -313,7 +255,7 @@ def marks_by_place(ws: Workspace, languages: Sequence[str]) -> dict[str, Mark]:
     found: dict[str, Mark] = {}
     for place in text_places(ws):
         for language in languages:
-            mark = place.mark(language)
+            mark = mark_of(place, language)
             if mark is not None:
                 found[mark.place] = mark
     return found

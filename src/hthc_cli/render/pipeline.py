@@ -298,6 +298,7 @@ def document_options(
     ws: Workspace, response: Response, language: str, reference_doc: Path | None,
     cited: Iterable[str] = (),
 ) -> DocxOptions:
+    from hthc_cli.render.comments import open_comments
     from hthc_cli.render.context import format_references
     from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
 
@@ -323,6 +324,7 @@ def document_options(
         draft_mark=draft_label(ws, response, language),
         page_numbers=page_numbers(ws),
         properties=identity_properties(ws, response, language),
+        comments=open_comments(ws.reviews.get(response.id, ()), language),
     )
 
 
@@ -356,9 +358,11 @@ def page_numbers(ws: Workspace) -> bool:
 
 
 def render_bytes(
-    ws: Workspace, job: Job, fmt: str, reference_doc: Path | None = None
+    ws: Workspace, job: Job, fmt: str, reference_doc: Path | None = None,
+    notes: list[str] | None = None,
 ) -> bytes:
-    """The finished document for one job, in memory."""
+    """The finished document for one job, in memory; what the user should know about it
+    (an open review comment whose words are gone) goes to `notes`, a line each."""
     if fmt == "md":
         return to_markdown(ws, job.response, job.language, job.template).encode("utf-8")
     from hthc_cli.markup.analysis import citation_keys
@@ -380,7 +384,7 @@ def render_bytes(
         return tokens_to_html(tokens, options).encode("utf-8")
     from hthc_cli.render.docx_writer import tokens_to_docx
 
-    docx = tokens_to_docx(tokens, options)
+    docx = tokens_to_docx(tokens, options, notes)
     if fmt == "pdf":
         return docx_to_pdf(docx)
     return docx
@@ -419,13 +423,13 @@ def docx_to_pdf(docx: bytes) -> bytes:
 
 def render_all(
     ws: Workspace, jobs: Sequence[Job], fmt: str, reference_doc: Path | None = None,
-    done: Callable[[Job], None] | None = None,
+    done: Callable[[Job], None] | None = None, notes: list[str] | None = None,
 ) -> list[tuple[Job, bytes]]:
     """Every job's document, in memory, so that a failure in one leaves every file as it was."""
     documents = []
     for job in jobs:
         with collector_paused():
-            documents.append((job, render_bytes(ws, job, fmt, reference_doc)))
+            documents.append((job, render_bytes(ws, job, fmt, reference_doc, notes)))
         if done is not None:
             done(job)
     return documents

@@ -316,7 +316,28 @@ STYLE_SPECS: tuple[StyleSpec, ...] = (
         custom=True,
     ),
 )
-_SPECS = {(spec.kind, spec.name.lower()): spec for spec in STYLE_SPECS}
+ON_DEMAND_SPECS: tuple[StyleSpec, ...] = (
+    StyleSpec(
+        "annotation text",
+        "paragraph",
+        "CommentText",
+        based_on="Normal",
+        rpr='<w:sz w:val="20"/><w:szCs w:val="20"/>',
+        ui_priority=99,
+        semi_hidden=True,
+    ),
+    StyleSpec(
+        "annotation reference",
+        "character",
+        "CommentReference",
+        based_on="Default Paragraph Font",
+        rpr='<w:sz w:val="16"/><w:szCs w:val="16"/>',
+        ui_priority=99,
+        semi_hidden=True,
+    ),
+)
+"""Styles added only to a document that uses them: those of review comments."""
+_SPECS = {(spec.kind, spec.name.lower()): spec for spec in (*STYLE_SPECS, *ON_DEMAND_SPECS)}
 _KEPT_FROM_TEMPLATE = frozenset({"normal", "default paragraph font", "normal table", "no list"})
 
 

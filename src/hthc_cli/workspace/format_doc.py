@@ -24,6 +24,11 @@ FILES = {
                    "Works the texts cite as `[@key]`."),
     "response": ("responses/*.yaml", "responses/draft-bill-2025.yaml",
                  "One per consultation response: one document in each language."),
+    "reviews": ("reviews/*.yaml", "reviews/dp-lf-2025-patient.yaml",
+                "The comments reviewers made in Word on a response, one entry per Word "
+                "comment, kept until they are dealt with. `hthc review import` writes them; "
+                "`hthc render` shows the open ones as Word comments again, and `hthc check "
+                "--release` fails while one is open."),
 }
 """Each kind of file: where it lives, the example's path, what it is for."""
 
@@ -39,6 +44,7 @@ _TYPES = {
     "url": "web address, https://…",
     "email": "email address",
     "bool": "true or false",
+    "datetime": "moment in UTC, 'YYYY-MM-DDTHH:MM:SSZ'",
     "year": "year",
     "language": "language code",
     "languages": "list of language codes",
@@ -173,6 +179,27 @@ contact:
   phone: "+45 11 22 33 55"
 template: response.md.j2
 language: da
+""",
+    "reviews": """\
+response: DP-LF-2025-PATIENT
+comments:
+  - id: RC-3f9a0c21b7
+    author: Peter Hansen
+    initials: PH
+    date: '2025-02-18T10:15:00Z'
+    anchor: uden MitID
+    target:
+      file: positions/access.yaml
+      item: DP-RECORD-ACCESS
+      field: summary
+      language: da
+    body: |
+      Hvilke andre måder at logge ind på tænker vi på?
+    replies:
+      - author: Anna Jensen
+        date: '2025-02-18T11:02:00Z'
+        body: Fuldmagt og en pårørendeadgang; se forslaget.
+    status: resolved                # open | resolved
 """,
 }
 

@@ -17,6 +17,7 @@ from hthc_cli.workspace.model import (
     Recommendation,
     Reference,
     Response,
+    ReviewComment,
     Source,
     Workspace,
     text_field,
@@ -26,6 +27,7 @@ from hthc_cli.workspace.schema import (
     RECOMMENDATIONS_FILE,
     REFERENCES_FILE,
     RESPONSE,
+    REVIEWS_FILE,
     WORKSPACE,
     IdRef,
     Record,
@@ -44,7 +46,7 @@ from hthc_cli.workspace.source import (
 )
 
 CONFIG = "hthc.yaml"
-FOLDERS = ("recommendations", "positions", "responses")
+FOLDERS = ("recommendations", "positions", "responses", "reviews")
 REFERENCES = "references.yaml"
 DEFAULT_LANGUAGES = ("da", "en")
 
@@ -166,7 +168,7 @@ def _load(root: Path) -> Loaded:
     # what it may name, so a mistyped one can be matched against every id it could mean.
     validator.known = {
         "addresses": ws.recommendations, "source": ws.sources,
-        "general": ws.positions, "specific": ws.positions,
+        "general": ws.positions, "specific": ws.positions, "response": ws.responses,
     }
 
     for path in _yaml_files(root / "recommendations", diagnostics):
@@ -233,6 +235,22 @@ def _load(root: Path) -> Loaded:
         response = Response.from_record(record, source_file)
         if isinstance(item_id, IdRef) and ids.claim(item_id, "response"):
             ws.responses[response.id] = response
+
+    comment_ids = _IdTable(diagnostics)
+    for path in _yaml_files(root / "reviews", diagnostics):
+        source_file = read(path)
+        record = _root_record(source_file, validator, REVIEWS_FILE, "reviews", incomplete)
+        if record is None:
+            continue
+        response_ref = record.get("response")
+        response_ref = response_ref if isinstance(response_ref, IdRef) else None
+        for item in record.get("comments") or ():
+            comment_id = item.get("id")
+            if isinstance(comment_id, IdRef) and not comment_ids.claim(comment_id,
+                                                                      "review comment"):
+                continue
+            comment = ReviewComment.from_record(item, response_ref)
+            ws.reviews.setdefault(response_ref.value if response_ref else "", []).append(comment)
 
     ws.texts = validator.texts
     ws.files = files

@@ -203,6 +203,65 @@ class Response:
 
 
 @dataclass(slots=True)
+class ReviewTarget:
+    """The text a review comment is on."""
+
+    file: str
+    """Workspace-relative, with '/': positions/governance.yaml."""
+    item: str
+    field: str
+    """The text's key, with a list's index: summary, proposals.0, hearing.authority."""
+    language: str
+
+
+@dataclass(slots=True)
+class ReviewReply:
+    author: str
+    date: str
+    body: str
+
+
+@dataclass(slots=True)
+class ReviewComment:
+    """One reviewer's comment on a response, as a Word comment brought back."""
+
+    id: str
+    author: str
+    initials: str | None
+    date: str
+    """UTC, to the second: 2026-11-30T10:15:00Z."""
+    anchor: str
+    """The words it is on; empty: the start of the text."""
+    target: ReviewTarget
+    body: str
+    replies: list[ReviewReply]
+    status: str
+    """open or resolved."""
+    record: Record
+    response: IdRef | None = None
+    """The reviews file's `response:`, where it stands."""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    @classmethod
+    def from_record(cls, r: Record, response: IdRef | None) -> ReviewComment:
+        t = _record(r, "target")
+        replies = r.get("replies")
+        return cls(
+            _str(r, "id"), _str(r, "author"), _opt_str(r, "initials"), _str(r, "date"),
+            _str(r, "anchor"),
+            ReviewTarget(_str(t, "file"), _str(t, "item"), _str(t, "field"),
+                         _str(t, "language")),
+            _str(r, "body"),
+            [ReviewReply(_str(p, "author"), _str(p, "date"), _str(p, "body"))
+             for p in (replies if isinstance(replies, list) else [])],
+            _str(r, "status", "open"), r, response,
+        )
+
+
+@dataclass(slots=True)
 class Workspace:
     root: Path
     organisation: Organisation
@@ -214,6 +273,8 @@ class Workspace:
     positions: dict[str, Position] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     responses: dict[str, Response] = field(default_factory=dict)
+    reviews: dict[str, list[ReviewComment]] = field(default_factory=dict)
+    """The review comments on each response, by the response's id, in the order read."""
     texts: list[tuple[Text, bool]] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     incomplete: frozenset[str] = frozenset()

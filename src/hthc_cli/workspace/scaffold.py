@@ -379,6 +379,7 @@ def vscode_settings() -> str:
         f"./schemas/{SCHEMA_FILES['positions']}": "positions/**/*.yaml",
         f"./schemas/{SCHEMA_FILES['references']}": "references.yaml",
         f"./schemas/{SCHEMA_FILES['response']}": "responses/**/*.yaml",
+        f"./schemas/{SCHEMA_FILES['reviews']}": "reviews/**/*.yaml",
     }
     settings = {
         "yaml.schemas": schemas,

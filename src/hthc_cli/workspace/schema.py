@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from hthc_cli.base.diagnostics import Diagnostic, Location
@@ -33,13 +33,15 @@ from hthc_cli.workspace.source import (
 
 Kind = Literal[
     "text", "markdown", "string", "id", "ref", "refs", "enum", "date", "url", "email",
-    "year", "language", "languages", "texts", "object", "objects", "bool",
+    "year", "language", "languages", "texts", "object", "objects", "bool", "datetime",
 ]
 
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*\Z")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*\Z")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+"""A moment in UTC to the second, as a review comment is dated: 2026-11-30T10:15:00Z."""
 _QUOTE_HINT = 'put the value in quotes ("…") to make it text'
 _ID_HINT = "ids start with a letter and hold only letters, digits, '-', '_', '.'"
 
@@ -360,12 +362,63 @@ RESPONSE = Spec(
     },
 )
 
+REVIEW_STATUSES = ("open", "resolved")
+REVIEW_TARGET = Spec(
+    "review target",
+    {
+        "file": Field("string", True, "The file holding the text, e.g. positions/governance.yaml."),
+        "item": Field("id", True, "The id of the item (or of the response, or `organisation`)."),
+        "field": Field(
+            "string", True, "The text's key, with a list's index: summary, proposals.0."
+        ),
+        "language": Field("language", True, "The language of the text commented on."),
+    },
+)
+REVIEW_REPLY = Spec(
+    "reply",
+    {
+        "author": Field("string", True, "Who replied."),
+        "date": Field("datetime", True, "When, in UTC: '2026-11-30T10:15:00Z' (quoted)."),
+        "body": Field("string", True, "The reply's text."),
+    },
+)
+REVIEW_COMMENT = Spec(
+    "review comment",
+    {
+        "id": Field("id", True, "Its id, from the comment itself: RC- and 10 hex digits."),
+        "author": Field("string", True, "Who commented."),
+        "initials": Field("string", False, "Their initials, as Word shows them."),
+        "date": Field("datetime", True, "When, in UTC: '2026-11-30T10:15:00Z' (quoted)."),
+        "anchor": Field("string", False, "The words the comment is on.",
+                        default="the start of the text"),
+        "target": Field("object", True, "The text it is on.", spec=REVIEW_TARGET),
+        "body": Field("string", True, "The comment's text."),
+        "replies": Field("objects", False, "Replies, oldest first.", spec=REVIEW_REPLY,
+                         default="none"),
+        "status": Field(
+            "enum", True, "`open` until the comment is dealt with; an open comment is "
+            "shown in the next document.", choices=REVIEW_STATUSES,
+        ),
+    },
+)
+REVIEWS_FILE = Spec(
+    "reviews file",
+    {
+        "response": Field("ref", True, "Id of the response reviewed."),
+        "comments": Field(
+            "objects", True, "The reviewers' comments, one per Word comment.",
+            spec=REVIEW_COMMENT,
+        ),
+    },
+)
+
 FILE_SPECS: dict[str, Spec] = {
     "workspace": WORKSPACE,
     "recommendations": RECOMMENDATIONS_FILE,
     "positions": POSITIONS_FILE,
     "references": REFERENCES_FILE,
     "response": RESPONSE,
+    "reviews": REVIEWS_FILE,
 }
 
 
@@ -493,6 +546,8 @@ class Validator:
         value = node.value
         if kind == "date":
             return self.date(node, key)
+        if kind == "datetime":
+            return self.moment(node, key)
         if kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -655,6 +710,25 @@ class Validator:
             return None
         self.error("HTHC105", node.loc, f"'{key}' is not a date: '{shown}'",
                    "write it as YYYY-MM-DD, for example 2024-08-06")
+        return None
+
+    def moment(self, node: YScalar, key: str) -> str | None:
+        """A moment in UTC, as text: '2026-11-30T10:15:00Z'."""
+        value = node.value
+        if isinstance(value, datetime) and value.utcoffset() in (None, timedelta(0)):
+            # unquoted, YAML reads it as a time: the same moment, kept as text
+            return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        if isinstance(value, str) and DATETIME_PATTERN.match(value.strip()):
+            try:
+                datetime.fromisoformat(value.strip().removesuffix("Z"))
+            except ValueError:
+                pass
+            else:
+                return value.strip()
+        shown = value.text if isinstance(value, InvalidScalar) else value
+        self.error("HTHC105", node.loc, f"'{key}' is not a moment in UTC: '{shown}'",
+                   "write it as 'YYYY-MM-DDTHH:MM:SSZ' in quotes, for example "
+                   "'2026-11-30T10:15:00Z'")
         return None
 
     def text(
@@ -825,6 +899,9 @@ def _field_schema(fld: Field) -> dict[str, Any]:
             out = {"type": ["integer", "string"]}
         case "bool":
             out = {"type": "boolean"}
+        case "datetime":
+            out = {"type": "string",
+                   "pattern": "^" + DATETIME_PATTERN.pattern.removesuffix("\\Z") + "$"}
         case "language":
             out = {"type": "string",
                    "pattern": "^" + LANGUAGE_PATTERN.pattern.removesuffix("\\Z") + "$"}

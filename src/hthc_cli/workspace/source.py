@@ -41,7 +41,7 @@ _SMALLER = {
     "ten thousand recommendations: look for pasted data, an image or text repeated by mistake",
 }
 """How to make a file of each folder smaller; a file of any other kind cannot be split."""
-_A_FILE = {"responses": "a response"}
+_A_FILE = {"responses": "a response", "reviews": "a response's review comments"}
 
 # C0 controls but tab/newline/carriage return, DEL, C1 controls and non-characters:
 # XML 1.0 (and so Word) cannot hold them.
