@@ -49,7 +49,7 @@ def write(source: str, paragraphs: dict[int, str | None] | None = None,
     ("Se [[HTHC-REC-1]] her.", "Se her.", "Se her."),
     ("Det siger de [@k] også.", f"Det siger de{NOTE_MARK} ikke.", "Det siger de [@k] ikke."),
     ("Første linje\nanden linje.", "Første linje # anden linje.",
-     "Første linje #\nanden linje."),
+     "Første linje\n\\# anden linje."),
     ("Første linje\nanden linje.", "Første linje #anden linje.",
      "Første linje\n\\#anden linje."),
     ("- a\n- b", "1. b", "- 1\\. b\n- b"),
@@ -89,7 +89,8 @@ def test_a_refusal_says_what_to_do_by_hand() -> None:
     result = apply_edit(source, before, after, titles=TITLES)
     assert [(r.before_words, r.after_words) for r in result.refused] == [("data", "viden")]
     assert result.refused[0].manual_text == (
-        "paragraph 1 (“Se Én indgang til data her.”): replace “data” with “viden”")
+        "paragraph 1 (“Se Én indgang til data her.”): "
+        "replace “indgang til data her.” with “indgang til viden her.”")
 
 
 def test_an_edit_of_a_changed_text_is_a_conflict_and_nothing_is_written() -> None:
@@ -125,3 +126,35 @@ def test_a_deleted_citation_takes_the_space_before_it_along() -> None:
 def test_a_citation_note_is_not_edited() -> None:
     written, reasons = write("Tekst [@k].", notes=(("Anden (2020).",),))
     assert written is None and "references" in reasons[0]
+
+
+def test_an_inline_note_and_a_note_referred_to_twice_are_edited_where_they_are_written() -> None:
+    assert write("Tekst^[en inline note] her.", notes=(("en ændret note",),)) == (
+        "Tekst^[en ændret note] her.", [])
+    source = "Et[^a] og to[^a].\n\n[^a]: Fælles note.\n"
+    assert write(source, notes=(("Fælles ny note.",), ("Fælles ny note.",))) == (
+        "Et[^a] og to[^a].\n\n[^a]: Fælles ny note.\n", [])
+
+
+def test_a_cell_keeps_its_pipes_escaped() -> None:
+    source = "| a | b |\n|---|---|\n| *x* | y |"
+    assert write(source, {2: "x | z"}) == ("| a | b |\n|---|---|\n| *x* \\| z | y |", [])
+
+
+def test_spaces_typed_at_a_paragraphs_ends_are_dropped_as_markdown_drops_them() -> None:
+    source = "Et ord."
+    before = project(source)
+    result = apply_edit(source, before, Projection(("Et nyt ord. ",)))
+    assert (result.new_source, result.refused) == ("Et nyt ord.", [])
+
+
+def test_a_line_break_typed_in_a_paragraph_is_a_hard_break() -> None:
+    assert write("> Første linje og anden.", {0: "Første linje\nog anden."}) == (
+        "> Første linje\\\n> og anden.", [])
+    assert write("- Et punkt med to dele", {0: "Et punkt\nmed to dele"}) == (
+        "- Et punkt\\\n  med to dele", [])
+
+
+def test_a_footnote_emptied_in_the_document_is_not_emptied_in_the_markdown() -> None:
+    written, reasons = write("Tekst[^1] her.\n\n[^1]: Notens tekst.\n", notes=(("",),))
+    assert written is None and "empty in the document" in reasons[0]

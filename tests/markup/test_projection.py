@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from docx_paragraphs import rendered
 
@@ -82,3 +84,44 @@ def test_a_title_and_a_note_mark_are_units_tied_to_their_markup() -> None:
     assert (unit.kind, text[unit.start:unit.end]) == ("wikilink", "[[HTHC-REC-1]]")
     mark = found.source_map.units[paragraph.units[paragraph.text.index(NOTE_MARK)]]
     assert (mark.kind, text[mark.start:mark.end], mark.note) == ("footnote", "[^n]", 0)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_every_text_of_the_shipped_response_is_found_as_its_paragraphs(
+        workspace: Path, language: str) -> None:
+    """The shipped response rendered: each Markdown text placed by the template shows its
+    projected paragraphs, one after another (the first may close a template paragraph)."""
+    import io
+    import zipfile
+
+    from docx_paragraphs import W, paragraph_text
+    from lxml import etree
+
+    from hthc_cli.markup.analysis import citation_keys
+    from hthc_cli.markup.compose import compose
+    from hthc_cli.render.docx_writer import tokens_to_docx
+    from hthc_cli.render.pipeline import document_options, prepare
+    from hthc_cli.render.reference_doc import reference_features
+    from hthc_cli.workspace.loader import load_workspace
+
+    ws = load_workspace(workspace).workspace
+    response = ws.responses["HTHC-HS-SSK-2024"]
+    skeleton, context = prepare(ws, response, language, reference_features(None))
+    tokens = compose(skeleton, context.slots, context.resolve)
+    options = document_options(ws, response, language, None, citation_keys(tokens))
+    with zipfile.ZipFile(io.BytesIO(tokens_to_docx(tokens, options))) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    shown = [paragraph_text(p) for p in body.iter(f"{W}p")]
+    ids = [*ws.positions, *(r.id for s in ws.sources.values() for r in s.recommendations)]
+    titles = {item: context.resolve(item)[0] for item in ids}
+    placed = [n for n in range(len(context.slots.texts))
+              if n not in context.slots.plain and f"\ue000{n}\ue001" in skeleton]
+    assert len(placed) > 20
+    for number in placed:
+        paragraphs = project(context.slots.texts[number], titles=titles,
+                             citations=options.citations,
+                             short_citations=options.short_citations).paragraphs
+        assert any(
+            shown[at].endswith(paragraphs[0]) and shown[at + 1 : at + len(paragraphs)]
+            == list(paragraphs[1:]) for at in range(len(shown))
+        ), context.slots.texts[number]

@@ -123,3 +123,35 @@ STYLES = ("Et svar\n", "'Et svar'\n", '"Et svar"\n', "|\n  Et svar\n", "|-\n  Et
 def test_any_value_reads_back_and_nothing_else_changes(
         tmp_path_factory: pytest.TempPathFactory, style: str, value: str, newline: str) -> None:
     rewritten(tmp_path_factory.mktemp("r"), style, value, newline=newline)
+
+
+def test_a_reviewers_edit_of_a_shipped_text_lands_in_its_scalar_alone(workspace: Path) -> None:
+    """A word of a position's argument edited in the document, written back: the file
+    differs in those words only, check finds what it found before, the text reads as edited."""
+    from hthc_cli.check.checker import check_workspace
+    from hthc_cli.markup.reverse import Projection, apply_edit, project
+    from hthc_cli.workspace.loader import load_workspace
+
+    checked = check_workspace(workspace).diagnostics
+    ws = load_workspace(workspace).workspace
+    position = ws.positions["HTHC-DIGI-IN-STRUCTURE"]
+    node = position.argument.by_language["da"]
+    titles = {item: str(ws.positions[item].title.get("da")) for item in ws.positions}
+    citations = dict.fromkeys(ws.references, "En kilde.")
+    before = project(str(node.value), titles=titles, citations=citations)
+    paragraphs = list(before.paragraphs)
+    paragraphs[1] = paragraphs[1].replace("særligt små kommuner", "især de mindste kommuner")
+    after = Projection(tuple(paragraphs), before.notes)
+    result = apply_edit(str(node.value), before, after, titles=titles, citations=citations)
+    assert result.refused == [] and result.new_source is not None
+    path = workspace / "positions" / "digitalisation.yaml"
+    data = path.read_bytes()
+    rewritten = replace_scalar(data, node, result.new_source)
+    assert rewritten.restyled is None
+    path.write_bytes(rewritten.data)
+    assert rewritten.data == data.replace("særligt små kommuner".encode(),  # line 34 only
+                                          "især de mindste kommuner".encode(), 1)
+    assert check_workspace(workspace).diagnostics == checked
+    again = load_workspace(workspace).workspace.positions["HTHC-DIGI-IN-STRUCTURE"]
+    assert project(str(again.argument.get("da")), titles=titles,
+                   citations=citations) == after

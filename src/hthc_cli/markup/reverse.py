@@ -1005,6 +1005,8 @@ class _Group:
     inserted: list[tuple[int, str]] = field(default_factory=list)
     """Body paragraphs inserted after a paragraph (-1: before the first)."""
     removed_notes: list[int] = field(default_factory=list)
+    around: tuple[str, str] = ("", "")
+    """Words before and after the change, for an instruction to make it by hand."""
 
 
 class _Refused(Exception):
@@ -1050,7 +1052,10 @@ def apply_edit(
     with the words to change by hand: an edit of part of such a unit or of a citation's
     note, one that crosses the edge of a link or emphasis, a new footnote, paragraphs added
     or removed in a note or a table, and anything whose result would not print as `after`.
-    A paragraph added after a list item is a new item; elsewhere a new paragraph.
+    A paragraph added after a list item is a new item; elsewhere a new paragraph. A
+    paragraph whose every word was deleted is removed; spaces typed at a paragraph's ends
+    are dropped, as Markdown drops them; a line break typed inside a paragraph or list item
+    is a hard break (``\\`` at the end of the line).
     `before` must be `project(source)` (same titles and citations): otherwise the text
     changed since the document was made, and nothing is written.
     """
@@ -1067,6 +1072,10 @@ def apply_edit(
     refused = list(planner.refused)
     accepted: list[_Group] = []
     text = source
+    whole = _splice(source, [s for g in groups for s in g.splices])
+    if whole is not None and project(whole, **options) == _expected(  # type: ignore[arg-type]
+            before, groups):
+        accepted, text, groups = list(groups), whole, []  # all at once: one projection
     for group in groups:
         trial = _splice(source, [s for g in (*accepted, group) for s in g.splices])
         if trial is not None and project(trial, **options) == _expected(  # type: ignore[arg-type]
@@ -1076,22 +1085,38 @@ def apply_edit(
         else:
             reason = ("it would not print as the reviewer wrote it once written into the "
                       "Markdown (the formatting around it would change)")
-            refused.append(_refusal(group.where, group.before, group.after, reason))
+            refused.append(_refusal(group.where, group.before, group.after, reason,
+                                    group.around))
     if not accepted:
         return EditResult(None, [], refused)
-    applied = [Change(g.where, g.before, g.after, s.start, s.end, s.text)
-               for g in accepted for s in g.splices]
+    applied = list(dict.fromkeys(Change(g.where, g.before, g.after, s.start, s.end, s.text)
+                                 for g in accepted for s in g.splices))
     return EditResult(text, applied, refused)
 
 
-def _refusal(where: str, before: str, after: str, reason: str) -> Refusal:
+def _refusal(where: str, before: str, after: str, reason: str,
+             around: tuple[str, str] = ("", "")) -> Refusal:
+    """A refusal whose instruction quotes a few words around the change, to find it by."""
+    left, right = around
     if before and after:
-        manual = f"{where}: replace “{before}” with “{after}”"
+        manual = f"{where}: replace “{left}{before}{right}” with “{left}{after}{right}”"
     elif before:
-        manual = f"{where}: delete “{before}”"
+        manual = f"{where}: delete “{before}”" + (
+            f" from “{left}{before}{right}”" if left or right else "")
+    elif left or right:
+        manual = f"{where}: insert “{after}” to read “{left}{after}{right}”"
     else:
         manual = f"{where}: insert “{after}”"
     return Refusal(before, after, reason, manual)
+
+
+def _around(text: str, start: int, end: int, words: int = 3) -> tuple[str, str]:
+    """A few words before and after ``text[start:end]``, as far as the paragraph goes."""
+    left = _WORD.findall(text[:start])
+    right = _WORD.findall(text[end:])
+    count = 2 * words - 1
+    return ("".join(left[-count:]).replace(NOTE_MARK, "").lstrip(),
+            "".join(right[:count]).replace(NOTE_MARK, "").rstrip())
 
 
 def _conflicts(before: Projection, after: Projection) -> list[Refusal]:
@@ -1130,8 +1155,8 @@ def _expected(before: Projection, groups: Sequence[_Group]) -> Projection:
             (e for g in groups for e in g.body), key=lambda e: (e[0], -e[1])):
         body[paragraph][start:end] = list(new)
     notes = [[list(p) for p in note] for note in before.notes]
-    for note, paragraph, start, end, new in sorted(
-            (e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
+    for note, paragraph, start, end, new in sorted(  # a shared note's edit comes once a copy
+            dict.fromkeys(e for g in groups for e in g.notes), key=lambda e: (e[0], e[1], -e[2])):
         notes[note][paragraph][start:end] = list(new)
     removed = {n for g in groups for n in g.removed}
     inserted: dict[int, list[str]] = {}
@@ -1188,42 +1213,49 @@ class _Planner:
         self.note_pairs: list[tuple[int, int]] = []
         self.deleted_notes: set[int] = set()
 
-    def refuse(self, where: str, before: str, after: str, reason: str) -> None:
-        self.refused.append(_refusal(where, before, after, reason))
+    def refuse(self, where: str, before: str, after: str, reason: str,
+               around: tuple[str, str] = ("", "")) -> None:
+        self.refused.append(_refusal(where, before, after, reason, around))
 
     def plan(self) -> list[_Group]:
-        from difflib import SequenceMatcher
-
         before, after = self.before.paragraphs, self.after.paragraphs
         after_marks = _mark_numbers(after)
         before_marks = _mark_numbers(before)
-        matcher = SequenceMatcher(None, before, after, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                for offset in range(i2 - i1):
-                    self.pair_marks(before[i1 + offset], after[j1 + offset],
-                                    before_marks[i1 + offset], after_marks[j1 + offset])
-                continue
-            paired = min(i2 - i1, j2 - j1)
-            for offset in range(paired):
-                self.paragraph(i1 + offset, after[j1 + offset], before_marks[i1 + offset],
-                               after_marks[j1 + offset])
-            for number in range(i1 + paired, i2):
-                self.remove_paragraph(number)
-            if j1 + paired < j2:
-                self.insert_paragraphs(i1 + paired - 1, list(after[j1 + paired : j2]))
+        pending: list[str] = []
+        last = -1
+        for kind, i, j in _align(before, after):
+            if kind != "insert" and pending:
+                self.insert_paragraphs(last, pending)
+                pending = []
+            if kind == "pair" and not after[j].strip() and before[i].strip():
+                self.remove_paragraph(i)  # every word of it deleted
+                last = i
+            elif kind == "pair":
+                if before[i] == after[j]:
+                    self.pair_marks(before_marks[i], after_marks[j])
+                else:
+                    self.paragraph(i, after[j], before_marks[i], after_marks[j])
+                last = i
+            elif kind == "delete":
+                self.remove_paragraph(i)
+                last = i
+            else:
+                pending.append(after[j])
+        if pending:
+            self.insert_paragraphs(last, pending)
         self.note_edits()
         return self.groups
 
     # -- body paragraphs
 
-    def pair_marks(self, before: str, after: str, b_marks: list[int],
-                   a_marks: list[int]) -> None:
+    def pair_marks(self, b_marks: list[int], a_marks: list[int]) -> None:
         self.note_pairs += list(zip(b_marks, a_marks, strict=False))
 
     def paragraph(self, number: int, new: str, b_marks: list[int], a_marks: list[int]) -> None:
         located = self.map.paragraphs[number]
         where = f"paragraph {number + 1} (“{_opening(located.text)}”)"
+        if located.block.kind != "code":  # Markdown drops spaces at a paragraph's ends
+            new = new.strip(" \t") if located.text == located.text.strip() else new
         for choices in self.word_edits(located.text, new, b_marks, a_marks):
             found = self.first_edit(located, choices, where)
             if found is not None:
@@ -1237,11 +1269,15 @@ class _Planner:
         first_reason = ""
         for start, end, text in choices:
             try:
-                return self.edit(located, start, end, text, where), (start, end, text)
+                group = self.edit(located, start, end, text, where)
             except _Refused as refused:
                 first_reason = first_reason or refused.reason
+                continue
+            group.around = _around(located.text, start, end)
+            return group, (start, end, text)
         start, end, text = choices[0]
-        self.refuse(where, located.text[start:end], text, first_reason)
+        self.refuse(where, located.text[start:end], text, first_reason,
+                    _around(located.text, start, end))
         return None
 
     def word_edits(
@@ -1250,14 +1286,11 @@ class _Planner:
         """The changed runs of words of `old`, each as the equivalent ways to make it
         (start, end, new text); note marks kept in place are paired with their place in
         `after`."""
-        from difflib import SequenceMatcher
-
         old_words, new_words = _WORD.findall(old), _WORD.findall(new)
         old_at = _word_starts(old_words)
         found: list[list[tuple[int, int, str]]] = []
         b_index = a_index = 0
-        matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _opcodes(old_words, new_words):
             b_count = old_words[i1:i2].count(NOTE_MARK)
             a_count = new_words[j1:j2].count(NOTE_MARK)
             if tag == "equal":
@@ -1288,16 +1321,17 @@ class _Planner:
         if NOTE_MARK in new:
             raise _Refused("it adds a footnote or moves a footnote's mark; add it in the "
                            "Markdown as [^n] with its text")
-        if "\n" in new:
-            raise _Refused("it adds a line break inside a paragraph")
+        if "\n" in new and located.block.kind not in ("paragraph", "item"):
+            raise _Refused(f"it adds a line break inside a {located.block.kind}")
         containers = self.map.containers
         units = self.map.units
         old = located.text[start:end]
+        in_cell = located.block.kind == "cell"
         group = _Group(where, old, new, [])
         if start == end:
             position, outer = self.insertion_point(located, start)
             group.splices.append(_Splice(position, position,
-                                         self.escape(new, position, outer)))
+                                         self.escape(new, position, outer, in_cell)))
             return group
         touched = {located.units[n] for n in range(start, end)} - {LITERAL}
         for unit in touched:
@@ -1348,13 +1382,15 @@ class _Planner:
             found_unit = units[unit]
             if unit in touched or found_unit.start < 0:
                 continue
+            inside = span_start <= found_unit.start and found_unit.end <= span_end
+            around = found_unit.start <= span_start and span_end <= found_unit.end
             if found_unit.start < span_end and found_unit.end > span_start and not (
-                    span_start <= found_unit.start and found_unit.end <= span_end):
+                    inside or around):  # around: the text of a ^[…] note being edited
                 raise _Refused("it crosses markup it cannot be mapped onto")
         for unit in touched:
             group.removed_notes += self.removed_note(unit, group)
         group.splices.append(_Splice(span_start, span_end,
-                                     self.escape(new, span_start, common)))
+                                     self.escape(new, span_start, common, in_cell)))
         return group
 
     def insertion_point(self, located: Located, at: int) -> tuple[int, int]:
@@ -1390,12 +1426,16 @@ class _Planner:
     def char_end(self, located: Located, at: int) -> int:
         return located.ends[at]
 
-    def escape(self, text: str, position: int, container: int) -> str:
+    def escape(self, text: str, position: int, container: int, in_cell: bool) -> str:
         """What the reviewer typed, written so that it prints as typed at `position`."""
         if self.map.containers[container].kind == "code":
             return text
-        in_cell = any(p.block.kind == "cell" and p.root == container
-                      for p in self.map.paragraphs)
+        if "\n" in text:  # a line break the reviewer typed: a Markdown hard break
+            prefix = self.continuation(position)
+            first, *rest = text.split("\n")
+            return "".join([self.escape(first, position, container, in_cell),
+                            *("\\\n" + prefix + _escape_line_start(self.escape(
+                                line, position, container, in_cell)) for line in rest)])
         following = self.source[position : position + 40]
         out: list[str] = []
         for index, char in enumerate(text):
@@ -1410,6 +1450,14 @@ class _Planner:
         if _LINE_PREFIX.fullmatch(self.source, line_start, position):
             escaped = _escape_line_start(escaped)
         return escaped
+
+    def continuation(self, position: int) -> str:
+        """What starts a further line of the block that `position` is in (``> ``, spaces)."""
+        from hthc_cli.markup.compose import _continuation
+
+        line_start = self.source.rfind("\n", 0, position) + 1
+        prefix = _LINE_PREFIX.match(self.source, line_start, position)
+        return _continuation(prefix.group() if prefix else "")
 
     def removed_note(self, unit: int, group: _Group) -> list[int]:
         """A deleted note mark: its note leaves the projection, and a footnote's definition
@@ -1556,6 +1604,11 @@ class _Planner:
                             "a citation's note is written from the references "
                             "(references.yaml); change the reference or the citation")
                 continue
+            if not "".join(new).strip():
+                self.refuse(where, "\n".join(old), "",
+                            "the footnote is empty in the document (an editor may have lost "
+                            "its text); to remove the footnote, delete its mark")
+                continue
             if len(old) != len(new):
                 self.refuse(where, "\n".join(old), "\n".join(new),
                             "paragraphs added to or removed from a footnote")
@@ -1581,6 +1634,124 @@ def _escape_line_start(text: str) -> str:
         return text
     cut = found.end() if text[found.end() - 1].isdigit() else found.end() - 1
     return text[:cut] + "\\" + text[cut:]
+
+
+def _align(before: Sequence[str], after: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The paragraphs of `before` and `after` paired where they are alike, the others
+    deleted or inserted: ("pair", i, j), ("delete", i, -1), ("insert", -1, j) in order.
+
+    Unchanged paragraphs pair by a shortest edit; between them, changed ones pair by
+    likeness of their words."""
+    found: list[tuple[str, int, int]] = []
+    for tag, i1, i2, j1, j2 in _opcodes(before, after):
+        if tag == "equal":
+            found += [("pair", i1 + n, j1 + n) for n in range(i2 - i1)]
+        else:
+            found += _align_changed(before, after, i1, i2, j1, j2)
+    return found
+
+
+_LIKENESS_PAIRS = 400
+"""Above this many pairs of changed paragraphs, they pair in order."""
+
+
+def _align_changed(before: Sequence[str], after: Sequence[str], i1: int, i2: int, j1: int,
+                   j2: int) -> list[tuple[str, int, int]]:
+    from difflib import SequenceMatcher
+
+    rows, columns = i2 - i1, j2 - j1
+    if rows * columns > _LIKENESS_PAIRS or not rows or not columns:
+        paired = min(rows, columns)
+        return ([("pair", i1 + n, j1 + n) for n in range(paired)]
+                + [("delete", i, -1) for i in range(i1 + paired, i2)]
+                + [("insert", -1, j) for j in range(j1 + paired, j2)])
+    words_before = [_WORD.findall(before[i1 + n]) for n in range(rows)]
+    words_after = [_WORD.findall(after[j1 + n]) for n in range(columns)]
+    alike = [[0.1 + SequenceMatcher(None, words_before[i], words_after[j],
+                                    autojunk=False).ratio()  # a poor pair keeps markup
+              for j in range(columns)] for i in range(rows)]
+    score = [[0.0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(1, rows + 1):
+        for j in range(1, columns + 1):
+            score[i][j] = max(score[i - 1][j], score[i][j - 1],
+                              score[i - 1][j - 1] + alike[i - 1][j - 1])
+    found: list[tuple[str, int, int]] = []
+    i, j = rows, columns
+    while i > 0 or j > 0:
+        if i > 0 and j > 0 and score[i][j] == score[i - 1][j - 1] + alike[i - 1][j - 1]:
+            found.append(("pair", i1 + i - 1, j1 + j - 1))
+            i, j = i - 1, j - 1
+        elif i > 0 and (j == 0 or score[i][j] == score[i - 1][j]):
+            found.append(("delete", i1 + i - 1, -1))
+            i -= 1
+        else:
+            found.append(("insert", -1, j1 + j - 1))
+            j -= 1
+    return found[::-1]
+
+
+_SMALLEST_DIFF = 250_000
+"""Above this many pairs of words, a changed stretch is compared by difflib's heuristic."""
+
+
+def _opcodes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes for two word lists, from a shortest edit (fewest words inserted and
+    deleted): difflib's longest-block heuristic may delete and re-insert an emphasised word
+    to insert another, and the emphasis would go."""
+    from difflib import SequenceMatcher
+
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old), len(new)) - head
+           and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]):
+        tail += 1
+    a, b = old[head : len(old) - tail], new[head : len(new) - tail]
+    if len(a) * len(b) > _SMALLEST_DIFF:
+        return list(SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+    rows, columns = len(a), len(b)
+    common = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        row, below = common[i], common[i + 1]
+        for j in range(columns - 1, -1, -1):
+            row[j] = below[j + 1] + 1 if a[i] == b[j] else max(below[j], row[j + 1])
+    steps: list[str] = []
+    i = j = 0
+    while i < rows or j < columns:
+        if i < rows and j < columns and a[i] == b[j]:
+            steps.append("=")
+            i, j = i + 1, j + 1
+        elif j < columns and (i == rows or common[i][j + 1] >= common[i + 1][j]):
+            steps.append("+")
+            j += 1
+        else:
+            steps.append("-")
+            i += 1
+    found: list[tuple[str, int, int, int, int]] = []
+    if head:
+        found.append(("equal", 0, head, 0, head))
+    i = j = head
+    index = 0
+    while index < len(steps):
+        if steps[index] == "=":
+            start = index
+            while index < len(steps) and steps[index] == "=":
+                index += 1
+            found.append(("equal", i, i + index - start, j, j + index - start))
+            i, j = i + index - start, j + index - start
+            continue
+        deleted = inserted = 0
+        while index < len(steps) and steps[index] != "=":
+            deleted += steps[index] == "-"
+            inserted += steps[index] == "+"
+            index += 1
+        tag = "replace" if deleted and inserted else "delete" if deleted else "insert"
+        found.append((tag, i, i + deleted, j, j + inserted))
+        i, j = i + deleted, j + inserted
+    if tail:
+        found.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return found
 
 
 def _mark_numbers(paragraphs: Sequence[str]) -> list[list[int]]:
