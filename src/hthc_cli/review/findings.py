@@ -143,12 +143,10 @@ def _base(located: Located | None, document: Path, kind: str) -> Finding:
                    conflict=located.conflict, located=located)
 
 
-def _tracked(paragraph: Paragraph, start: int, end: int | None) -> Iterator[
-        tuple[Revision, set[int]]]:
-    """Each revision of the pieces start..end with the pieces it covers, in order."""
+def _tracked(paragraph: Paragraph, indexes: set[int]) -> Iterator[tuple[Revision, set[int]]]:
+    """Each revision of the pieces at `indexes`, with the pieces it covers, in order."""
     groups: dict[Revision, set[int]] = {}
-    stop = len(paragraph.pieces) if end is None else end
-    for index in range(start, stop):
+    for index in sorted(indexes):
         piece = paragraph.pieces[index]
         if piece.state != KEPT and piece.revision is not None:
             groups.setdefault(piece.revision, set()).add(index)
@@ -157,13 +155,13 @@ def _tracked(paragraph: Paragraph, start: int, end: int | None) -> Iterator[
     yield from groups.items()
 
 
-def _paragraph_findings(paragraph: Paragraph, located: Located | None, document: Path,
-                        start: int = 0, end: int | None = None, where: str = ""
-                        ) -> Iterator[Finding]:
-    for revision, chosen in _tracked(paragraph, start, end):
+def _piece_findings(paragraph: Paragraph, located: Located | None, document: Path,
+                    indexes: set[int], where: str = "") -> Iterator[Finding]:
+    """The tracked changes of some pieces of a paragraph, on the text they are in."""
+    pieces = paragraph.pieces
+    for revision, chosen in _tracked(paragraph, indexes):
         finding = _base(located, document, revision.kind)
         finding.author, finding.date, finding.where = revision.author, revision.date, where
-        pieces = paragraph.pieces
         removed = "".join(pieces[i].text for i in sorted(chosen)
                           if pieces[i].state in ("del", "move-from"))
         added = "".join(pieces[i].text for i in sorted(chosen)
@@ -172,14 +170,18 @@ def _paragraph_findings(paragraph: Paragraph, located: Located | None, document:
             removed = added = "".join(pieces[i].text for i in sorted(chosen))
             finding.diff = "formatting changed: " + removed
         else:
-            finding.diff = _excerpt(pieces, chosen if revision.kind != "formatting" else set(),
-                                    paragraph)
+            finding.diff = _excerpt(pieces, chosen, paragraph)
         finding.before, finding.after = removed, added
         yield finding
+
+
+def _mark_findings(paragraph: Paragraph, located: Located | None, document: Path,
+                   where: str = "") -> Iterator[Finding]:
+    """A paragraph mark inserted or deleted, a paragraph's formatting changed."""
     if paragraph.mark is not None:
         finding = _base(located, document, paragraph.mark.kind)
         finding.author, finding.date = paragraph.mark.author, paragraph.mark.date
-        finding.where = "paragraph mark"
+        finding.where = f"{where} paragraph mark".strip()
         text = paragraph.text()
         tail = " ".join(text.split()[-CONTEXT_WORDS:])
         sign = "{+¶+}" if paragraph.mark.kind == "insertion" else "[-¶-]"
@@ -189,14 +191,15 @@ def _paragraph_findings(paragraph: Paragraph, located: Located | None, document:
     if paragraph.formatting is not None:
         finding = _base(located, document, "formatting")
         finding.author, finding.date = paragraph.formatting.author, paragraph.formatting.date
-        finding.where = "paragraph"
+        finding.where = f"{where} paragraph".strip()
         finding.before = finding.after = paragraph.text()
         finding.diff = "paragraph formatting changed: " + _trim(paragraph.text())
         yield finding
 
 
 def tracked_findings(doc: Document, found: Map, document: Path) -> list[Finding]:
-    """Every tracked change of the document, on the text it is in."""
+    """Every tracked change of the document, on the text it is in: the pieces of a
+    paragraph inside a text's range are that text's, the others no text's."""
     findings: list[Finding] = []
     note_owner: dict[str, Located | None] = {}
     for index, paragraph in enumerate(doc.body):
@@ -207,14 +210,24 @@ def tracked_findings(doc: Document, found: Map, document: Path) -> list[Finding]
                 p.formatting for p in paragraph.pieces):
             continue
         owners = [f for f in found.located if f.range.covers(index)]
-        cuts: list[tuple[Located | None, int, int | None]] = (
-            [(f, *f.range.bounds(index)) for f in owners] or [(None, 0, None)])
-        for owner, start, end in cuts:
-            findings += _paragraph_findings(paragraph, owner, document, start, end)
+        count = len(paragraph.pieces)
+        taken: set[int] = set()
+        for owner in owners:
+            start, end = owner.range.bounds(index)
+            indexes = set(range(start, count if end is None else end)) - taken
+            taken |= indexes
+            findings += _piece_findings(paragraph, owner, document, indexes)
+        rest = set(range(count)) - taken
+        if rest:
+            findings += _piece_findings(paragraph, None, document, rest)
+        to_the_end = next((f for f in owners if f.range.bounds(index)[1] is None), None)
+        findings += _mark_findings(paragraph, to_the_end, document)
     for note, paragraphs in doc.notes.items():
         for paragraph in paragraphs:
-            findings += _paragraph_findings(paragraph, note_owner.get(note), document,
-                                            where="footnote")
+            note_of = note_owner.get(note)
+            findings += _piece_findings(paragraph, note_of, document,
+                                        set(range(len(paragraph.pieces))), "footnote")
+            findings += _mark_findings(paragraph, note_of, document, "footnote")
     return findings
 
 
@@ -229,7 +242,7 @@ def untracked_findings(found: Map) -> list[Finding]:
         if now != located.expected:
             finding = _base(located, Path(), "untracked-edit")
             finding.before, finding.after = "\n".join(located.expected), "\n".join(now)
-            finding.diff = word_diff(finding.before, finding.after)
+            finding.diff = word_diff(finding.before, finding.after).replace("\n", " ¶ ")
             findings.append(finding)
     return findings
 

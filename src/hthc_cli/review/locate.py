@@ -130,7 +130,7 @@ def places(ws: Workspace, languages: Sequence[str]) -> dict[str, Place]:
     found: dict[str, Place] = {}
     for place in marks.text_places(ws):
         for language in languages:
-            mark = place.mark(language)
+            mark = marks.mark_of(place, language)
             scalar = place.text.common or place.text.by_language.get(language)
             if mark is not None and scalar is not None:
                 found[mark.place] = Place(mark, scalar)
@@ -138,20 +138,33 @@ def places(ws: Workspace, languages: Sequence[str]) -> dict[str, Place]:
 
 
 def bookmark_ranges(doc_body: list[Paragraph], bookmarks: dict[str, str]) -> dict[str, Range]:
-    """Every mark's range in a story, by bookmark name (other bookmarks are left out)."""
+    """Every mark's range in a story, by bookmark name (other bookmarks are left out).
+
+    A mark runs from its name's first start to the last end of any start of that name: what
+    LibreOffice 7.4 writes for a bookmark over several paragraphs is a start never ended and
+    a second start of the same name in the last paragraph, ended where the bookmark ends
+    (as render/marks.py `mark_spans` reads it).
+    """
     starts: dict[str, tuple[int, int]] = {}
-    ranges: dict[str, Range] = {}
+    ends: dict[str, tuple[int, int]] = {}
     for index, paragraph in enumerate(doc_body):
         for point in paragraph.points:
+            name = bookmarks.get(point.id, "")
             if point.kind == "bookmark-start":
-                name = bookmarks.get(point.id, "")
                 if marks.parse_mark_name(name) is not None:
-                    starts[point.id] = (index, point.at)
-            elif point.kind == "bookmark-end" and point.id in starts:
-                (first, start), name = starts.pop(point.id), bookmarks[point.id]
-                cover = doc_body[first:index + 1]
-                whole = start == 0 and point.at >= len(paragraph.pieces)
-                ranges[name] = Range(cover, None if whole else (start, point.at), first)
+                    starts.setdefault(name, (index, point.at))
+            elif point.kind == "bookmark-end" and name in starts:
+                ends[name] = (index, point.at)
+    ranges: dict[str, Range] = {}
+    for name, (first, start) in starts.items():
+        if name not in ends:
+            continue
+        last, end = ends[name]
+        if (last, end) < (first, start):
+            continue
+        cover = doc_body[first:last + 1]
+        whole = start == 0 and end >= len(doc_body[last].pieces)
+        ranges[name] = Range(cover, None if whole else (start, end), first)
     return ranges
 
 
@@ -225,15 +238,15 @@ def _compare_with_render(found: Map, doc: Document, ws: Workspace, path: Path) -
         found.response = response.id
         found.language = found.language or language
     fresh_ranges = bookmark_ranges(fresh.body, fresh.bookmarks)
-    by_place = {marks.parse_mark_name(n).place: (n, r)  # type: ignore[union-attr]
-                for n, r in fresh_ranges.items()}
     for located in found.located:
         if located.place is None or located.conflict:
             continue
-        hit = by_place.get(located.place.mark.place)
+        # the same name: the same text at the same place, and the same occurrence of it
+        hit = fresh_ranges.get(located.name)
         if hit is not None:
-            located.expected = hit[1].texts()
-            located.expected_notes = tuple(fresh.note_text(n) for n in hit[1].notes())
+            located.expected = hit.texts()
+            _widen(located.range, located.expected)
+            located.expected_notes = tuple(fresh.note_text(n) for n in hit.notes())
     if found.located:
         return
     if not texts or score < MATCHED_ENOUGH * len(texts):
@@ -249,16 +262,52 @@ def _compare_with_render(found: Map, doc: Document, ws: Workspace, path: Path) -
     )
     current = places(ws, [language])
     aligned = _align([p.text() for p in doc.body], [p.text() for p in fresh.body])
+    matched: list[tuple[Place, Range, tuple[int, int, int, int]]] = []
     for name, fresh_range in fresh_ranges.items():
         parsed = marks.parse_mark_name(name)
         assert parsed is not None
         place = current.get(parsed.place)
-        matched = _match_range(doc.body, aligned, fresh_range)
-        if place is None or matched is None:
-            continue
+        where = _match_range(doc.body, fresh.body, aligned, fresh_range)
+        if place is not None and where is not None:
+            matched.append((place, fresh_range, where))
+    ranges = _text_ranges(doc.body, [where for _, _, where in matched])
+    for (place, fresh_range, _), text_range in zip(matched, ranges, strict=True):
         expected_notes = tuple(fresh.note_text(n) for n in fresh_range.notes())
-        found.located.append(Located(matched, "", place.mark, place, False,
+        found.located.append(Located(text_range, "", place.mark, place, False,
                                      fresh_range.texts(), expected_notes))
+
+
+def _widen(text_range: Range, expected: tuple[str, ...]) -> None:
+    """Move a range's ends out over the characters it should hold and that stand right
+    beside it: LibreOffice 7.4 saves the end of a bookmark over several paragraphs one
+    character early."""
+    if text_range.crop is None:
+        return
+    now = text_range.texts()
+    if now == expected or len(now) != len(expected):
+        return
+    start, end = text_range.crop
+    first, last = text_range.paragraphs[0], text_range.paragraphs[-1]
+    if len(text_range.paragraphs) == 1:
+        inside_last = inside_first = now[0]
+    else:
+        inside_first, inside_last = now[0], now[-1]
+    if expected[-1] != inside_last and expected[-1].startswith(inside_last):
+        missing = expected[-1][len(inside_last):]
+        offset = len(last.text(None, 0, end))
+        if last.text(None, end, None).startswith(missing):
+            found = last.boundary(offset + len(missing))
+            if found is not None:
+                end = found
+    if expected[0] != inside_first and expected[0].endswith(inside_first):
+        missing = expected[0][:len(expected[0]) - len(inside_first)]
+        offset = len(first.text(None, 0, start))
+        if first.text(None, 0, start).endswith(missing):
+            found = first.boundary(offset - len(missing))
+            if found is not None:
+                start = found
+    whole = start == 0 and end >= len(last.pieces)
+    text_range.crop = None if whole else (start, end)
 
 
 def _candidates(found: Map, ws: Workspace) -> list[tuple[Response, str]]:
@@ -285,9 +334,11 @@ def _equal_paragraphs(doc: list[Paragraph], fresh: list[Paragraph]) -> int:
     return sum(1 for p in doc if p.text().strip() and p.text() in wanted)
 
 
-def _match_range(doc: list[Paragraph], aligned: dict[int, int], fresh_range: Range
-                 ) -> Range | None:
-    """The document's paragraphs that stand where the fresh render has `fresh_range`."""
+def _match_range(doc: list[Paragraph], fresh: list[Paragraph], aligned: dict[int, int],
+                 fresh_range: Range) -> tuple[int, int, int, int] | None:
+    """Where in the document the fresh render's `fresh_range` stands: its first and last
+    paragraph, and how many characters of the text before the review the template prints
+    before it in the first and after it in the last (a title inside a list item)."""
     indexes = [aligned.get(i) for i in range(fresh_range.first,
                                                fresh_range.first + len(fresh_range.paragraphs))]
     if any(i is None for i in indexes):
@@ -295,7 +346,33 @@ def _match_range(doc: list[Paragraph], aligned: dict[int, int], fresh_range: Ran
     numbers = [i for i in indexes if i is not None]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         return None
-    return Range(doc[numbers[0]:numbers[-1] + 1], None, numbers[0])
+    first, last = numbers[0], numbers[-1]
+    if fresh_range.crop is None:
+        return first, last, 0, 0
+    start, end = fresh_range.bounds(fresh_range.first)[0], fresh_range.crop[1]
+    head = fresh_range.paragraphs[0].text(None, 0, start)
+    tail = fresh_range.paragraphs[-1].text(None, end, None)
+    first_text, last_text = doc[first].text(), doc[last].text()
+    if not (first_text.startswith(head) and last_text.endswith(tail)) or (
+            first == last and len(head) + len(tail) > len(first_text)):
+        return first, last, 0, 0  # the words around it were edited: the whole paragraphs
+    return first, last, len(head), len(tail)
+
+
+def _text_ranges(doc: list[Paragraph], places: list[tuple[int, int, int, int]]
+                 ) -> list[Range]:
+    """The ranges of `_match_range`'s places, each paragraph's pieces cut where a range
+    begins or ends (all cuts first, so that no range's piece numbers move after it)."""
+    for first, last, head, tail in places:
+        doc[first].cut(head)
+        doc[last].cut(len(doc[last].text()) - tail)
+    ranges = []
+    for first, last, head, tail in places:
+        start = doc[first].cut(head)
+        end = doc[last].cut(len(doc[last].text()) - tail)
+        whole = head == 0 and tail == 0
+        ranges.append(Range(doc[first:last + 1], None if whole else (start, end), first))
+    return ranges
 
 
 def _align(doc: list[str], fresh: list[str]) -> dict[int, int]:

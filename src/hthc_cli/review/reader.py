@@ -137,6 +137,41 @@ class Paragraph:
         return [p.note for p in self.pieces[start:end]
                 if p.note is not None and self.keeps(p.state, p.revision, accept)]
 
+    def boundary(self, offset: int) -> int | None:
+        """The index of the piece that starts at `offset` of the text before the review
+        (the number of pieces at its end); None when the offset falls inside a piece."""
+        position = 0
+        for index, piece in enumerate(self.pieces):
+            if not self.keeps(piece.state, piece.revision, None):
+                continue
+            if position == offset:
+                return index
+            if position > offset:
+                return None
+            position += len(piece.text)
+        return len(self.pieces) if position == offset else None
+
+    def cut(self, offset: int) -> int:
+        """The index of the piece that starts at `offset` of the text before the review,
+        a piece split in two there if need be (the text stays as it was)."""
+        import dataclasses
+
+        position = 0
+        for index, piece in enumerate(self.pieces):
+            if not self.keeps(piece.state, piece.revision, None):
+                continue
+            if position == offset:
+                return index
+            if position < offset < position + len(piece.text):
+                at = offset - position
+                self.pieces[index:index + 1] = [dataclasses.replace(piece, text=piece.text[:at]),
+                                                dataclasses.replace(piece, text=piece.text[at:])]
+                self.points = [dataclasses.replace(p, at=p.at + 1) if p.at > index else p
+                               for p in self.points]
+                return index + 1
+            position += len(piece.text)
+        return len(self.pieces)
+
     @property
     def changed(self) -> bool:
         return self.mark is not None or any(p.state != KEPT for p in self.pieces)

@@ -41,6 +41,11 @@ def _about(finding: Finding) -> str:
     return " ".join(parts)
 
 
+def _one_line(text: str | None) -> str:
+    """A comment's paragraphs on one line, a pilcrow between them."""
+    return " ¶ ".join((text or "").split("\n"))
+
+
 class TextReporter(Reporter):
     """Like `hthc check`: one finding a line, `file:line:col: kind ITEM field (lang) …`."""
 
@@ -73,8 +78,10 @@ class TextReporter(Reporter):
         head = f"{_where(finding)}: {_about(finding)}"
         if finding.kind == "comment":
             state = "resolved" if finding.resolved else "open"
-            lines = [f"{head} ({state}) on \u201c{finding.anchor}\u201d: {finding.body}"]
-            lines += [f"    reply by {r.author} {r.date[:10]}: {r.body}" for r in finding.replies]
+            lines = [f"{head} ({state}) on \u201c{_one_line(finding.anchor)}\u201d: "
+                     f"{_one_line(finding.body)}"]
+            lines += [f"    reply by {r.author} {r.date[:10]}: {_one_line(r.body)}"
+                      for r in finding.replies]
             return "\n".join(lines)
         text = f"{head}: {finding.diff}"
         if finding.conflict:
