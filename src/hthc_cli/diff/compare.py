@@ -46,8 +46,12 @@ def diff(root: Path, arguments: Sequence[str], language: str | None, fmt: str) -
     """The redline (docx) or the summary (md, json) of a response between two revisions."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; use one of: " + ", ".join(FORMATS))
+    from hthc_cli.markup.parser import shared_parses
+
     request = read_arguments(root, arguments)
-    with load_side(root, request.before, request.response_id) as before, \
+    # Both sides are checked and composed: each text they share is parsed once.
+    with shared_parses(lambda _: True, hold=True), \
+            load_side(root, request.before, request.response_id) as before, \
             load_side(root, request.after, request.response_id) as after:
         response_id = choose_response(request, before, after)
         lang = language_of(language, response_id, before, after)

@@ -1,7 +1,8 @@
 """The redline: one .docx of a response whose differences between two sides are tracked
 changes by `hthc`, dated by the later side.
 
-Both sides are composed to token streams (a text both have is parsed once), the streams are
+Both sides are composed to token streams (a text both have is parsed once: see
+`diff.compare`), the streams are
 aligned (markup.redline), and the document is written once with the change marks.
 """
 
@@ -39,14 +40,12 @@ def redline_docx(before: Side, after: Side, response_id: str, language: str) -> 
     """The redline's bytes; the same two sides always give the same bytes."""
     from dataclasses import replace
 
-    from hthc_cli.markup.parser import shared_parses
     from hthc_cli.markup.redline import redline
     from hthc_cli.render.docx_writer import tokens_to_docx
     from hthc_cli.render.ooxml import Revision
 
-    with shared_parses(lambda _: True, hold=True):
-        tokens_a, options_a = _side_tokens(before, response_id, language)
-        tokens_b, options_b = _side_tokens(after, response_id, language)
+    tokens_a, options_a = _side_tokens(before, response_id, language)
+    tokens_b, options_b = _side_tokens(after, response_id, language)
     merged = redline(tokens_a, tokens_b)
     del tokens_a, tokens_b
     options = options_b or options_a

@@ -15,6 +15,7 @@ from hthc_cli.workspace.model import Position, Response, Workspace
 from hthc_cli.workspace.schema import Text
 
 _PIECE = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+_WORD = re.compile(r"\w", re.UNICODE)
 _RESPONSE_TEXTS = ("title", "introduction", "brief_introduction", "closing")
 
 
@@ -55,15 +56,22 @@ class Summary:
         return not (self.added or self.removed or self.changed or self.response_texts)
 
 
-def word_diff(before: str, after: str) -> str:
-    """`before` changed into `after` as `[-old-]{+new+}` between the words that stay; runs
-    of white space are one space, so that a text reads as one line."""
+CONTEXT = 6
+"""Words of unchanged text kept on each side of a change; the rest is shown as `…`."""
+
+
+def word_diff(before: str, after: str, context: int = CONTEXT) -> str:
+    """`before` changed into `after` as `[-old-]{+new+}` between the words that stay, with
+    `context` unchanged words around each change; runs of white space are one space, so
+    that a text reads as one line."""
     a = _PIECE.findall(" ".join(before.split()))
     b = _PIECE.findall(" ".join(after.split()))
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            out.append("".join(b[j1:j2]))
+            out.append(_context(b[j1:j2], context, first=index == 0,
+                                last=index == len(opcodes) - 1))
             continue
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
         if old:
@@ -71,6 +79,30 @@ def word_diff(before: str, after: str) -> str:
         if new:
             out.append(f"{{+{new}+}}")
     return "".join(out)
+
+
+def _context(pieces: list[str], words: int, first: bool, last: bool) -> str:
+    """Unchanged pieces of text, shortened to `words` words next to each change."""
+    starts = [n for n, piece in enumerate(pieces) if _WORD.match(piece)]
+    keep_head = 0 if first else words
+    keep_tail = 0 if last else words
+    if len(starts) <= keep_head + keep_tail or (first and last):
+        return "".join(pieces)
+    head = pieces[: starts[keep_head] if keep_head < len(starts) else len(pieces)]
+    tail = pieces[starts[-keep_tail]:] if keep_tail else []
+    head_text = "".join(head).rstrip()
+    tail_text = "".join(tail).lstrip()
+    if first:
+        return "… " + _lead(pieces, tail_text)
+    if last:
+        return head_text + " …"
+    return f"{head_text} … {tail_text}"
+
+
+def _lead(pieces: list[str], tail_text: str) -> str:
+    """The kept end of a text's unchanged start, with the space before the change kept."""
+    whole = "".join(pieces)
+    return tail_text + (" " if whole.endswith(" ") and not tail_text.endswith(" ") else "")
 
 
 def _shown(ws: Workspace, response: Response | None) -> dict[str, Position]:

@@ -136,8 +136,9 @@ def compact_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def is_kept(text: str) -> bool:
-    """Whether a text's tokens are kept for a later reader (see `shared_parses`)."""
-    return text in _Shared.tokens
+    """Whether a text's tokens are kept for a later reader (see `shared_parses`) that needs
+    no more than compacted tokens (with `hold`, a later check still reads their lines)."""
+    return text in _Shared.tokens and not _Shared.hold
 
 
 def parse_inline(text: str) -> list[Token]:

@@ -73,9 +73,13 @@ def differs(before: Sequence[Token], after: Sequence[Token]) -> bool:
 class _Signer:
     """The content of blocks and notes as strings, a note's text in place of its reference."""
 
-    def __init__(self, notes: dict[int, list[Token]]) -> None:
+    def __init__(self, notes: dict[int, list[Token]],
+                 shared: dict[int, str] | None = None) -> None:
         self.notes = notes
         self.done: dict[int, str] = {}
+        self.shared = {} if shared is None else shared
+        """Inline tokens without note references by identity: both sides share the tokens
+        of every text they share, so each is read once."""
 
     def note(self, note_id: int) -> str:
         found = self.done.get(note_id)
@@ -87,7 +91,14 @@ class _Signer:
 
     def block(self, token: Token) -> str:
         if token.type == "inline":
-            return "\x1f".join(self.inline(c) for c in token.children or [])
+            found = self.shared.get(id(token))
+            if found is not None:
+                return found
+            children = token.children or []
+            found = "\x1f".join(self.inline(c) for c in children)
+            if not any(c.type == "footnote_ref" for c in children):
+                self.shared[id(token)] = found
+            return found
         attrs = ",".join(f"{k}={v}" for k, v in sorted(token.attrs.items())) if token.attrs else ""
         return f"{token.type}:{token.tag}:{attrs}:{token.content}"
 
@@ -183,7 +194,9 @@ class _Redline:
     def run(self) -> list[Token]:
         body_a, self.notes_a = split_footnotes(self.before)
         body_b, self.notes_b = split_footnotes(self.after)
-        self.signer_a, self.signer_b = _Signer(self.notes_a), _Signer(self.notes_b)
+        shared: dict[int, str] = {}
+        self.signer_a = _Signer(self.notes_a, shared)
+        self.signer_b = _Signer(self.notes_b, shared)
         self.offset = max([*self.notes_b, *self.notes_a, -1]) + 1
         self.next_note = 2 * self.offset
         self.moved: set[int] = set()
@@ -352,8 +365,7 @@ class _Redline:
 def _align(a: list[_Leaf], b: list[_Leaf]) -> list[tuple[str, _Leaf | None, _Leaf | None]]:
     """Each block once: equal, paired (changed), deleted or inserted, in document order."""
     steps: list[tuple[str, _Leaf | None, _Leaf | None]] = []
-    matcher = SequenceMatcher(None, [x.key for x in a], [x.key for x in b], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([x.key for x in a], [x.key for x in b]):
         if tag == "equal":
             steps += [("equal", x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
             continue
@@ -372,6 +384,95 @@ def _align(a: list[_Leaf], b: list[_Leaf]) -> list[tuple[str, _Leaf | None, _Lea
         steps += [(DELETED, x, None) for x in pending]
         steps += [(INSERTED, None, y) for y in b[next_b:j2]]
     return steps
+
+
+_Opcode = tuple[str, int, int, int, int]
+
+
+def opcodes(a: Sequence[str], b: Sequence[str]) -> list[_Opcode]:
+    """difflib's opcodes for two long, mostly equal sequences, found the patience way: the
+    items each side has once are aligned first (their longest increasing run), and only the
+    short stretches between them are left to difflib, whose own search grows with the square
+    of a stretch full of repeated items (a list of the same words in every position)."""
+    pairs: list[tuple[int, int]] = []
+    _match(a, b, 0, len(a), 0, len(b), pairs)
+    out: list[_Opcode] = []
+    i = j = 0
+    for x, y in [*pairs, (len(a), len(b))]:
+        if x > i or y > j:
+            tag = "replace" if x > i and y > j else ("delete" if x > i else "insert")
+            out.append((tag, i, x, j, y))
+        if x < len(a) and y < len(b):
+            if out and out[-1][0] == "equal" and out[-1][2] == x and out[-1][4] == y:
+                last = out.pop()
+                out.append(("equal", last[1], x + 1, last[3], y + 1))
+            else:
+                out.append(("equal", x, x + 1, y, y + 1))
+        i, j = x + 1, y + 1
+    return out
+
+
+def _match(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int, bhi: int,
+           pairs: list[tuple[int, int]]) -> None:
+    """Append the aligned (index in a, index in b) of a[alo:ahi] and b[blo:bhi], in order."""
+    while alo < ahi and blo < bhi and a[alo] == b[blo]:
+        pairs.append((alo, blo))
+        alo += 1
+        blo += 1
+    tail: list[tuple[int, int]] = []
+    while ahi > alo and bhi > blo and a[ahi - 1] == b[bhi - 1]:
+        ahi -= 1
+        bhi -= 1
+        tail.append((ahi, bhi))
+    if alo < ahi and blo < bhi:
+        anchors = _unique_anchors(a, b, alo, ahi, blo, bhi)
+        if anchors:
+            x0, y0 = alo, blo
+            for x, y in anchors:
+                _match(a, b, x0, x, y0, y, pairs)
+                pairs.append((x, y))
+                x0, y0 = x + 1, y + 1
+            _match(a, b, x0, ahi, y0, bhi, pairs)
+        else:
+            matcher = SequenceMatcher(None, a[alo:ahi], b[blo:bhi], autojunk=False)
+            for block in matcher.get_matching_blocks():
+                pairs += [(alo + block.a + k, blo + block.b + k) for k in range(block.size)]
+    pairs += reversed(tail)
+
+
+def _unique_anchors(a: Sequence[str], b: Sequence[str], alo: int, ahi: int, blo: int,
+                    bhi: int) -> list[tuple[int, int]]:
+    """Items once in each range, paired; the longest run of them in the same order."""
+    count_a: dict[str, int] = {}
+    for x in range(alo, ahi):
+        count_a[a[x]] = -1 if a[x] in count_a else x
+    count_b: dict[str, int] = {}
+    for y in range(blo, bhi):
+        count_b[b[y]] = -1 if b[y] in count_b else y
+    candidates = [(x, count_b[key]) for key, x in count_a.items()
+                  if x >= 0 and count_b.get(key, -1) >= 0]
+    candidates.sort()
+    # longest increasing subsequence of the b indexes (patience sorting)
+    from bisect import bisect_left
+
+    tops: list[int] = []
+    top_index: list[int] = []
+    previous: list[int] = []
+    for index, (_, y) in enumerate(candidates):
+        pile = bisect_left(tops, y)
+        if pile == len(tops):
+            tops.append(y)
+            top_index.append(index)
+        else:
+            tops[pile] = y
+            top_index[pile] = index
+        previous.append(top_index[pile - 1] if pile else -1)
+    run: list[tuple[int, int]] = []
+    index = top_index[-1] if top_index else -1
+    while index >= 0:
+        run.append(candidates[index])
+        index = previous[index]
+    return run[::-1]
 
 
 def _partner(leaf: _Leaf, b: list[_Leaf], start: int, end: int) -> int | None:
