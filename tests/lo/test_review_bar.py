@@ -65,19 +65,6 @@ UNTRACKED_REVIEW: list[dict[str, Any]] = [
 ]
 
 
-# Known defects this bar finds today; strict, so that each test fails loudly once it passes.
-TITLE_FULL_STOP = pytest.mark.xfail(strict=True, reason=(
-    "review import reports an untracked edit title{+.+} on every position title of the "
-    "summary list of an unedited render"))
-LIBREOFFICE_MARKS = pytest.mark.xfail(strict=True, reason=(
-    "after a LibreOffice save, review import reports untracked edits where LibreOffice moved "
-    "a bookmark's end before a paragraph's last character ([-.-]) or split a bookmark over "
-    "two paragraphs into two of the same name (SSK-2024-DIGI text)"))
-APPLY_CITATIONS = pytest.mark.xfail(strict=True, reason=(
-    "review import --apply exits 1: 'unknown citation key @bedre-digital-sundhed-2023 "
-    "(known keys: none)'"))
-
-
 def hthc(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         [sys.executable, "-m", "hthc_cli", *args], cwd=workspace, capture_output=True,
@@ -212,8 +199,6 @@ def imported(workspace: Path, docx: Path, *extra: str) -> dict[str, Any]:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-@TITLE_FULL_STOP
-@LIBREOFFICE_MARKS
 def test_each_tracked_change_and_the_comment_are_found_on_their_field(bar: dict[str, Path]) -> None:
     workspace = bar["workspace"]
     report = imported(workspace, bar["tracked"])
@@ -244,8 +229,6 @@ def test_what_each_finding_says(bar: dict[str, Path]) -> None:
         "insertion", "proposals.0"]["diff"]
 
 
-@TITLE_FULL_STOP
-@LIBREOFFICE_MARKS
 def test_the_untracked_edit_is_found_on_its_field(bar: dict[str, Path]) -> None:
     workspace = bar["workspace"]
     report = imported(workspace, bar["untracked"])
@@ -256,8 +239,6 @@ def test_the_untracked_edit_is_found_on_its_field(bar: dict[str, Path]) -> None:
     assert "løftes {+op på +}nationalt{+ niveau+}" in report["findings"][0]["diff"]
 
 
-@TITLE_FULL_STOP
-@LIBREOFFICE_MARKS
 def test_a_document_saved_by_libreoffice_without_edits_has_nothing_to_report(
     bar: dict[str, Path], lo_reviewer: LibreOfficeReviewer
 ) -> None:
@@ -266,7 +247,6 @@ def test_a_document_saved_by_libreoffice_without_edits_has_nothing_to_report(
     assert imported(bar["workspace"], saved)["findings"] == []
 
 
-@TITLE_FULL_STOP
 def test_the_rendered_document_itself_has_nothing_to_report(bar: dict[str, Path]) -> None:
     assert imported(bar["workspace"], bar["rendered"])["findings"] == []
 
@@ -282,7 +262,6 @@ def applied(bar: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> d
     return {"workspace": workspace, "rerendered": rerendered}
 
 
-@APPLY_CITATIONS
 def test_apply_changes_exactly_the_reviewed_fields(
     bar: dict[str, Path], applied: dict[str, Path]
 ) -> None:
@@ -304,7 +283,6 @@ def test_apply_changes_exactly_the_reviewed_fields(
     assert new == old
 
 
-@APPLY_CITATIONS
 def test_git_diff_touches_only_the_lines_of_the_edited_texts(
     bar: dict[str, Path], applied: dict[str, Path]
 ) -> None:
@@ -332,13 +310,11 @@ def test_git_diff_touches_only_the_lines_of_the_edited_texts(
     assert "+        afgørende, jf. [[HTHC-NATIONAL-STRATEGY]]" in diff
 
 
-@APPLY_CITATIONS
 def test_check_stays_clean_after_apply(applied: dict[str, Path]) -> None:
     done = hthc(applied["workspace"], "check")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@APPLY_CITATIONS
 def test_the_next_render_shows_the_edited_text(applied: dict[str, Path]) -> None:
     paragraphs = body_paragraphs(applied["rerendered"])
     whole = "\n".join(paragraphs)
@@ -351,7 +327,6 @@ def test_the_next_render_shows_the_edited_text(applied: dict[str, Path]) -> None
     assert b"<w:ins " not in body and b"<w:del " not in body
 
 
-@APPLY_CITATIONS
 def test_the_open_comment_is_a_word_comment_again_on_its_words(applied: dict[str, Path]) -> None:
     docx = applied["rerendered"]
     (comment,) = comments(docx)
@@ -362,7 +337,6 @@ def test_the_open_comment_is_a_word_comment_again_on_its_words(applied: dict[str
     assert anchored_text(docx, comment.get(f"{{{W}}}id")) == SENTENCE
 
 
-@APPLY_CITATIONS
 def test_importing_the_same_document_twice_adds_nothing(
     bar: dict[str, Path], applied: dict[str, Path]
 ) -> None:
