@@ -1,5 +1,5 @@
 """The layers import downwards only:
-base ← workspace ← markup ← {check, render, intake} ← review ← cli.
+base ← workspace ← markup ← {check, render, intake} ← {review, diff} ← cli.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "hthc_cli"
 LAYERS = {"base": 0, "workspace": 1, "markup": 2, "check": 3, "render": 3, "intake": 3,
-          "review": 4, "cli": 5}
+          "review": 4, "diff": 4, "cli": 5}
 TOP = {"__init__": 0, "__main__": 6}
 
 

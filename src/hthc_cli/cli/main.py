@@ -22,6 +22,7 @@ from hthc_cli.base.errors import HthcError, RenderError, UsageError
 from hthc_cli.check.reporters import REPORTERS
 from hthc_cli.check.status import STATUS_REPORTS
 from hthc_cli.cli.views import TABLE_FORMATS
+from hthc_cli.diff.compare import FORMATS as DIFF_FORMATS
 from hthc_cli.render.pipeline import FORMATS, STDOUT
 from hthc_cli.review.reporters import REPORTERS as REVIEW_REPORTERS
 
@@ -106,12 +107,14 @@ if TYPE_CHECKING:
     TableFormat: TypeAlias = str
     StatusFormat: TypeAlias = str
     ReviewFormat: TypeAlias = str
+    DiffFormat: TypeAlias = str
 else:
     CheckFormat = Literal[tuple(REPORTERS)]
     ReviewFormat = Literal[tuple(REVIEW_REPORTERS)]
     RenderFormat = Literal[FORMATS]
     TableFormat = Literal[TABLE_FORMATS]
     StatusFormat = Literal[tuple(STATUS_REPORTS)]
+    DiffFormat = Literal[DIFF_FORMATS]
 
 
 class Color(enum.StrEnum):
@@ -451,6 +454,56 @@ def _shown(path: Path) -> str:
     except ValueError:
         return str(path)
 
+
+
+@app.command("diff")
+def diff_command(
+    arguments: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REV_A [REV_B]] [RESPONSE_ID]", show_default=False,
+                       help="Revisions git knows (default: HEAD and the working tree) and "
+                       "the response (default: the only one). A last argument that is a "
+                       "response id is the response."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", "-l", help="Default: the response's language.",
+                                 show_default=False)
+    ] = None,
+    format: Annotated[
+        DiffFormat | None,
+        typer.Option("--format", "-f", help="docx (a redline), md or json (a summary); "
+                     "default: from -o's file name, else docx.", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False,
+                     help="The file to write; - for standard output (md, json). Default: "
+                     "build/ID.diff.LANG.docx, or standard output for md and json.",
+                     show_default=False),
+    ] = None,
+) -> None:
+    """Compare a response at two revisions: a Word redline of tracked changes, or a summary
+    of positions added, removed and changed for a pull request."""
+    from hthc_cli.diff.compare import TEXT_FORMATS, diff, output_format
+    from hthc_cli.render.pipeline import write_all
+    from hthc_cli.workspace.loader import find_workspace
+
+    fmt = output_format(format, output)
+    if output == STDOUT and fmt not in TEXT_FORMATS:
+        raise UsageError("-o - (standard output) takes --format md or json; a .docx is a "
+                         "binary file: name a file with -o FILE.docx")
+    root = find_workspace(explicit=workspace)
+    result = diff(root, arguments or [], lang, fmt)
+    if (output is None and fmt in TEXT_FORMATS) or output == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+        return
+    target = output or root / "build" / f"{result.response}.diff.{result.language}.docx"
+    write_all([(target, result.data)])
+    sys.stdout.write(f"wrote {_shown(target)}: {result.response} ({result.language}), "
+                     f"{result.before} → {result.after}\n")
 
 
 @app.command()

@@ -68,19 +68,21 @@ class _Shared:
 
     keep: ClassVar[Callable[[str], bool] | None] = None
     tokens: ClassVar[dict[str, list[Token]]] = {}
+    hold: ClassVar[bool] = False
 
 
 @contextmanager
-def shared_parses(keep: Callable[[str], bool]) -> Iterator[None]:
+def shared_parses(keep: Callable[[str], bool], hold: bool = False) -> Iterator[None]:
     """Within the block, `parse_text` keeps the tokens of each text that `keep` accepts.
 
-    Kept tokens are shared: readers must not change them.
+    Kept tokens are shared: readers must not change them. With `hold`, a last reader does
+    not take them out either (two renders that share most texts parse each text once).
     """
-    _Shared.keep, _Shared.tokens = keep, {}
+    _Shared.keep, _Shared.tokens, _Shared.hold = keep, {}, hold
     try:
         yield
     finally:
-        _Shared.keep, _Shared.tokens = None, {}
+        _Shared.keep, _Shared.tokens, _Shared.hold = None, {}, False
 
 
 def parse_text(text: str, last_reader: bool = False) -> list[Token]:
@@ -91,7 +93,7 @@ def parse_text(text: str, last_reader: bool = False) -> list[Token]:
     """
     if _Shared.keep is None:
         return parse_markdown(text)
-    if last_reader:
+    if last_reader and not _Shared.hold:
         return _Shared.tokens.pop(text, None) or parse_markdown(text)
     found = _Shared.tokens.get(text)
     if found is None:
@@ -134,8 +136,9 @@ def compact_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def is_kept(text: str) -> bool:
-    """Whether a text's tokens are kept for a later reader (see `shared_parses`)."""
-    return text in _Shared.tokens
+    """Whether a text's tokens are kept for a later reader (see `shared_parses`) that needs
+    no more than compacted tokens (with `hold`, a later check still reads their lines)."""
+    return text in _Shared.tokens and not _Shared.hold
 
 
 def parse_inline(text: str) -> list[Token]:

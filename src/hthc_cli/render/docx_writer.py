@@ -22,6 +22,7 @@ from hthc_cli.markup.parser import (
     parse_markdown,
     split_footnotes,
 )
+from hthc_cli.markup.redline import CHANGE, CHANGE_CLOSE, CHANGE_OPEN, differs, redline
 from hthc_cli.render import ooxml
 from hthc_cli.render.marks import Mark
 from hthc_cli.render.ooxml import ParagraphFormat, RunFormat, w
@@ -61,6 +62,11 @@ class DocxOptions:
     """Add the page label to the footer unless the reference document shows page numbers."""
     properties: Sequence[tuple[str, str]] = ()
     """Custom document properties (the document's identity), before one per mark."""
+    revision: ooxml.Revision | None = None
+    """Who and when of the tracked changes a redline's tokens mark (see markup.redline)."""
+    old_citations: Mapping[str, str] = field(default_factory=dict)
+    """A redline's citations as the earlier side formats them (for deleted citations)."""
+    old_short_citations: Mapping[str, str] = field(default_factory=dict)
     comments: Sequence[OpenComment] = ()
     """Review comments to show as Word comments on the words of their texts."""
 
@@ -91,6 +97,8 @@ def tokens_to_docx(
     if options.draft_mark:
         add_draft_mark(reference, options.draft_mark)
     builder = _DocxBuilder(reference, options.citations, tokens, options.short_citations)
+    if options.revision is not None:
+        builder.track(options.revision, options.old_citations, options.old_short_citations)
     with collector_paused():
         blobs = builder.build(in_tree=bool(options.comments))
     if options.comments:
@@ -184,6 +192,8 @@ class _Story:
     out: _Out = field(default_factory=_Out)
     open_marks: list[int] = field(default_factory=list)
     """Bookmark ids of the marks opened and not closed yet, innermost last."""
+    change: str | None = None
+    """A note whose reference was inserted or deleted: every run of it is, too."""
 
 
 class _MarkNames:
@@ -247,6 +257,32 @@ class _DocxBuilder:
         self._footnotes: ooxml.Footnotes | None = None
         self.inline_notes: set[int] = set()
         """The Markdown footnotes being written (a note cannot nest: one inside is inline)."""
+        self.revision: ooxml.Revision | None = None
+        self.old_citations: CitationFormatter | None = None
+        self._next_change = 1
+
+    def track(
+        self, revision: ooxml.Revision, old_citations: Mapping[str, str],
+        old_short: Mapping[str, str],
+    ) -> None:
+        """Write the change marks of a redline's tokens as tracked changes by `revision`."""
+        self.revision = revision
+        self.old_citations = CitationFormatter(old_citations, old_short)
+
+    def _change_id(self) -> int:
+        change_id = self._next_change
+        self._next_change += 1
+        return change_id
+
+    def change_mark(self, kind: str | None) -> str:
+        """An empty tracked ``w:ins``/``w:del`` (a paragraph mark, a row), or nothing."""
+        if kind is None or self.revision is None:
+            return ""
+        return ooxml.change_mark(kind, self._change_id(), self.revision)
+
+    def change_open(self, kind: str) -> str:
+        assert self.revision is not None
+        return ooxml.change_open(kind, self._change_id(), self.revision)
 
     @cached_property
     def quote_style(self) -> str:
@@ -290,19 +326,37 @@ class _DocxBuilder:
             self._numbering = ooxml.Numbering.attach(self.document.part)
         return self._numbering
 
-    def note_from_footnote(self, parser_id: int) -> int:
-        """A Word footnote holding Markdown footnote ``parser_id``; returns its id."""
+    def note_from_footnote(self, parser_id: int, change: str | None = None) -> int:
+        """A Word footnote holding Markdown footnote ``parser_id``; returns its id.
+
+        ``change``: the reference is inserted or deleted, and so is every run of the note.
+        """
         self.inline_notes.add(parser_id)
         try:
-            return self._new_note(self.notes.get(parser_id, []))
+            return self._new_note(self.notes.get(parser_id, []), change)
         finally:
             self.inline_notes.discard(parser_id)
 
-    def note_from_citation(self, items: tuple[CitationItem, ...], line: int | None) -> int:
-        """A Word footnote holding the formatted references of one citation."""
-        return self._new_note(_paragraph_tokens(self.citations.tokens(items, line)))
+    def note_from_citation(
+        self, items: tuple[CitationItem, ...], line: int | None, change: str | None = None
+    ) -> int:
+        """A Word footnote holding the formatted references of one citation.
 
-    def _new_note(self, blocks: list[Token]) -> int:
+        In a redline, each side counts the works it cites (a work cited again is cited
+        short): a deleted citation is formatted as the earlier side does, others as the
+        later side does, and a citation on both sides counts on both.
+        """
+        old = self.old_citations
+        if old is not None and change == "del":
+            return self._new_note(_paragraph_tokens(old.tokens(items, line)), change)
+        blocks = _paragraph_tokens(self.citations.tokens(items, line))
+        if old is not None and change is None:
+            earlier = _paragraph_tokens(old.tokens(items, line))
+            if differs(earlier, blocks):
+                blocks = redline(earlier, blocks)
+        return self._new_note(blocks, change)
+
+    def _new_note(self, blocks: list[Token], change: str | None = None) -> int:
         if self._footnotes is None:
             self._footnotes = ooxml.Footnotes.attach(
                 self.document.part, self.document.settings.element
@@ -313,6 +367,7 @@ class _DocxBuilder:
             self.styles.paragraph("footnote text"),
             in_note=True,
             needs_note_mark=True,
+            change=change,
         )
         writer = _BlockWriter(self, story)
         writer.render(blocks)
@@ -370,6 +425,8 @@ class _BlockWriter:
         self.open_bookmarks: list[int] = []
         self.font_size: int | None = None
         """The size of text in a compact table (half-points), else None."""
+        self.change: str | None = story.change
+        """Whether the runs of the open paragraph are inserted ('ins') or deleted ('del')."""
 
     def render(self, tokens: Sequence[Token], release: bool = False) -> None:
         """Write blocks; with `release` (a list the writer owns), each block's tokens are
@@ -411,8 +468,14 @@ class _BlockWriter:
         align: str | None = None,
         bottom_border: bool = False,
         contextual_spacing: bool = False,
+        change: str | None = None,
+        mark: bool = True,
     ) -> None:
-        """Open a paragraph, with pending bookmarks and breaks and its place in a list."""
+        """Open a paragraph, with pending bookmarks and breaks and its place in a list.
+
+        ``change``: the paragraph is inserted or deleted (its runs and, with ``mark``, its
+        paragraph mark).
+        """
         self.close_paragraph()
         pending = self.pending
         numbering: tuple[int, int] | None = None
@@ -436,7 +499,10 @@ class _BlockWriter:
             align=align,
         )
         out = self.out
-        out.append(ooxml.paragraph_open(fmt))
+        self.change = change or self.story.change
+        mark_xml = self.builder.change_mark(change) if change and mark else ""
+        out.append(ooxml.marked_paragraph_open(fmt, mark_xml) if mark_xml
+                   else ooxml.paragraph_open(fmt))
         pending.page_break = pending.space_before = False
         for anchor in pending.anchors:
             started = self.builder.bookmarks.start(anchor)
@@ -444,8 +510,8 @@ class _BlockWriter:
                 self.open_bookmarks.append(started[0])
                 out.append(started[1])
         pending.anchors.clear()
-        for mark in pending.marks:
-            self.open_mark(mark)
+        for text_mark in pending.marks:
+            self.open_mark(text_mark)
         pending.marks.clear()
         if self.story.needs_note_mark:
             out.append(ooxml.footnote_mark(self.styles.character("footnote reference")))
@@ -460,6 +526,16 @@ class _BlockWriter:
         self.open_bookmarks.clear()
         self.out.append(ooxml.PARAGRAPH_CLOSE)
         self.in_paragraph = False
+        self.change = self.story.change
+
+    def runs(self, xml: str) -> None:
+        """Runs of the open paragraph, inside a tracked change when it has one."""
+        if self.change is None or self.builder.revision is None:
+            self.out.append(xml)
+            return
+        if self.change == "del":
+            xml = ooxml.deleted(xml)
+        self.out.append(self.builder.change_open(self.change) + xml + f"</w:{self.change}>")
 
     def _paragraph_style(self) -> str:
         for style in reversed(self.div_styles):
@@ -479,7 +555,7 @@ class _BlockWriter:
         return index + 1
 
     def _paragraph_open(self, tokens: Sequence[Token], index: int) -> int:
-        self.paragraph(self._paragraph_style(), in_list=True)
+        self.paragraph(self._paragraph_style(), in_list=True, change=_change(tokens[index]))
         return index + 1
 
     def _paragraph_close(self, tokens: Sequence[Token], index: int) -> int:
@@ -494,10 +570,11 @@ class _BlockWriter:
         if "page-break" in _classes(token):
             self.pending.page_break = True
         if self.story.in_note:
-            self.paragraph(self.story.base_style)
+            self.paragraph(self.story.base_style, change=_change(token))
             return index + 1
         level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
-        self.paragraph(self.styles.paragraph(f"heading {min(max(level, 1), 6)}"), in_list=True)
+        self.paragraph(self.styles.paragraph(f"heading {min(max(level, 1), 6)}"), in_list=True,
+                       change=_change(token))
         return index + 1
 
     def _open_div(self, tokens: Sequence[Token], index: int) -> int:
@@ -570,15 +647,16 @@ class _BlockWriter:
     def _code(self, tokens: Sequence[Token], index: int) -> int:
         """One paragraph per line, verbatim: a long block stays something a layout can page."""
         style = self.styles.paragraph("Source Code")
+        change = _change(tokens[index])
         for line in tokens[index].content.rstrip("\n").split("\n"):
-            self.paragraph(style, contextual_spacing=True)
+            self.paragraph(style, contextual_spacing=True, change=change)
             if line:
-                self.out.append(ooxml.run(line))
+                self.runs(ooxml.run(line))
             self.close_paragraph()
         return index + 1
 
     def _rule(self, tokens: Sequence[Token], index: int) -> int:
-        self.paragraph(self.story.base_style, bottom_border=True)
+        self.paragraph(self.story.base_style, bottom_border=True, change=_change(tokens[index]))
         self.close_paragraph()
         return index + 1
 
@@ -598,7 +676,7 @@ class _BlockWriter:
         rows, index = _table_rows(tokens, start)
         self.close_paragraph()
         self.pending.space_before = False
-        columns = max((len(cells) for _, cells in rows), default=0)
+        columns = max((len(row[1]) for row in rows), default=0)
         if columns == 0:
             return index + 1
         layout = _TableLayout.fit(rows, columns, self.builder.text_width)
@@ -610,12 +688,14 @@ class _BlockWriter:
             self.story.base_style if self.story.in_note else self.styles.paragraph("Normal")
         )
         self.font_size = layout.font_size
-        for header, cells in rows:
-            out.append(ooxml.row_open(header))
+        for header, cells, change in rows:
+            out.append(ooxml.row_open(header, self.builder.change_mark(change)))
             for column in range(columns):
                 align, inline = cells[column] if column < len(cells) else (None, None)
                 out.append(ooxml.cell_open(layout.widths[column]))
-                self.paragraph(cell_style, align=align if align in ("right", "center") else None)
+                # a cell's one paragraph mark cannot go: the row's mark says it is tracked
+                self.paragraph(cell_style, align=align if align in ("right", "center") else None,
+                               change=change, mark=False)
                 if inline is not None:
                     _InlineWriter(self).render(inline.children or [])
                 self.close_paragraph()
@@ -655,7 +735,14 @@ _BLOCK_RULES: dict[str, _BlockRule] = {
 _LAST_LIST_LEVEL = 8
 
 _Cell = tuple[str | None, "Token | None"]
-_Row = tuple[bool, list[_Cell]]
+_Row = tuple[bool, list[_Cell], str | None]
+"""A table row: whether it is a header, its cells, whether it is inserted or deleted."""
+
+
+def _change(token: Token) -> str | None:
+    """'ins' or 'del' when a redline marks this block as inserted or deleted."""
+    change = token.meta.get(CHANGE) if token.meta else None
+    return str(change) if change else None
 
 
 def _table_rows(tokens: Sequence[Token], start: int) -> tuple[list[_Row], int]:
@@ -676,7 +763,7 @@ def _table_rows(tokens: Sequence[Token], start: int) -> tuple[list[_Row], int]:
         elif kind == "thead_close":
             in_head = False
         elif kind == "tr_open":
-            rows.append((in_head, []))
+            rows.append((in_head, [], _change(token)))
         elif kind in ("th_open", "td_open"):
             match = _ALIGN.search(str(token.attrs.get("style", "")))
             cell_align = match.group(1) if match else None
@@ -726,7 +813,7 @@ class _TableLayout:
 
 def _column_weights(rows: list[_Row], columns: int) -> list[int]:
     weights = [4] * columns
-    for _, cells in rows:
+    for _, cells, _ in rows:
         for column, (_, inline) in enumerate(cells[:columns]):
             if inline is not None:
                 longest = max((len(word) for word in inline.content.split()), default=0)
@@ -784,6 +871,9 @@ class _InlineWriter:
         self.buffer: list[str] = []
         self.buffer_format = ooxml.PLAIN
         self.ends_with_space = True
+        self.changes: list[str | None] = [blocks.change]
+        self.wrapped: str | None = None
+        """The tracked change whose ``w:ins``/``w:del`` is open around the runs written."""
 
     def format(self) -> RunFormat:
         if self.links and self.links[-1]:
@@ -807,13 +897,40 @@ class _InlineWriter:
         if self.buffer:
             text = "".join(self.buffer)
             if text:
-                self.out.append(ooxml.run(text, self.buffer_format))
+                self.emit(ooxml.run(text, self.buffer_format))
             self.buffer.clear()
+
+    @property
+    def change(self) -> str | None:
+        return self.changes[-1]
+
+    def emit(self, run: str) -> None:
+        """A run, inside the ``w:ins``/``w:del`` of the change it belongs to, if any."""
+        change = self.change if self.builder.revision is not None else None
+        if change != self.wrapped:
+            self.unwrap()
+            if change is not None:
+                self.out.append(self.builder.change_open(change))
+                self.wrapped = change
+        self.out.append(ooxml.deleted(run) if change == "del" else run)
+
+    def unwrap(self) -> None:
+        """Close the open ``w:ins``/``w:del`` (before anything that may not stand in one)."""
+        if self.wrapped is not None:
+            self.out.append(f"</w:{self.wrapped}>")
+            self.wrapped = None
+
+    def structure(self, xml: str) -> None:
+        """A hyperlink or bookmark element: never inside a tracked change."""
+        self.flush()
+        self.unwrap()
+        self.out.append(xml)
 
     def render(self, tokens: Sequence[Token]) -> None:
         for token in tokens:
             self.token(token)
         self.flush()
+        self.unwrap()
         for opened in reversed(self.links):
             if opened:
                 self.out.append(ooxml.HYPERLINK_CLOSE)
@@ -836,7 +953,7 @@ class _InlineWriter:
 
     def _hardbreak(self, token: Token) -> None:
         self.flush()
-        self.out.append(ooxml.line_break(self.format()))
+        self.emit(ooxml.line_break(self.format()))
 
     def _toggle(self, token: Token) -> None:
         self.flush()
@@ -845,7 +962,16 @@ class _InlineWriter:
 
     def _code(self, token: Token) -> None:
         self.flush()
-        self.out.append(ooxml.run(token.content, self._code_format()))
+        self.emit(ooxml.run(token.content, self._code_format()))
+
+    def _change_open(self, token: Token) -> None:
+        self.flush()
+        self.changes.append(str(token.meta[CHANGE]))
+
+    def _change_close(self, token: Token) -> None:
+        self.flush()
+        if len(self.changes) > 1:
+            self.changes.pop()
 
     def _code_format(self) -> RunFormat:
         fmt = self.format()
@@ -865,12 +991,12 @@ class _InlineWriter:
                 opened = ooxml.external_hyperlink(self.story.relations.external(href))
         self.links.append(opened is not None)
         if opened is not None:
-            self.out.append(opened)
+            self.structure(opened)
 
     def _close_link(self, token: Token) -> None:
         self.flush()
         if self.links and self.links.pop():
-            self.out.append(ooxml.HYPERLINK_CLOSE)
+            self.structure(ooxml.HYPERLINK_CLOSE)
 
     def _open_span(self, token: Token) -> None:
         self.flush()
@@ -882,7 +1008,7 @@ class _InlineWriter:
             started = self.builder.bookmarks.start(str(token.attrs["id"]))
             if started is not None:
                 bookmark_id = started[0]
-                self.out.append(started[1])
+                self.structure(started[1])
         self.spans.append((bool(custom), bookmark_id))
 
     def _close_span(self, token: Token) -> None:
@@ -892,7 +1018,7 @@ class _InlineWriter:
             if styled:
                 self.char_styles.pop()
             if bookmark_id is not None:
-                self.out.append(ooxml.Bookmarks.end(bookmark_id))
+                self.structure(ooxml.Bookmarks.end(bookmark_id))
 
     def _mark_open(self, token: Token) -> None:
         self.flush()
@@ -908,7 +1034,7 @@ class _InlineWriter:
         if self.story.in_note:
             self._inline_footnote(parser_id)
             return
-        self._reference(self.builder.note_from_footnote(parser_id))
+        self._reference(self.builder.note_from_footnote(parser_id, self.change))
 
     def _citation(self, token: Token) -> None:
         items: tuple[CitationItem, ...] = tuple(token.meta["items"])
@@ -918,11 +1044,11 @@ class _InlineWriter:
             note = self.builder.citations.tokens(items, line)
             self._in_parentheses(lambda: self.render_inline(note))
             return
-        self._reference(self.builder.note_from_citation(items, line))
+        self._reference(self.builder.note_from_citation(items, line, self.change))
 
     def _reference(self, note_id: int) -> None:
         style = self.styles.character("footnote reference")
-        self.out.append(ooxml.footnote_reference(note_id, style))
+        self.emit(ooxml.footnote_reference(note_id, style))
 
     # -- a note inside a note: Word cannot nest notes, so its text is written in parentheses
 
@@ -966,7 +1092,7 @@ class _InlineWriter:
                     self._hardbreak(block)
                 if line:
                     self.flush()
-                    self.out.append(ooxml.run(line, self._code_format()))
+                    self.emit(ooxml.run(line, self._code_format()))
                     self.ends_with_space = line[-1].isspace()
 
 
@@ -986,5 +1112,7 @@ _INLINE_RULES: dict[str, _InlineRule] = {
     "citation": _InlineWriter._citation,
     MARK_OPEN: _InlineWriter._mark_open,
     MARK_CLOSE: _InlineWriter._mark_close,
+    CHANGE_OPEN: _InlineWriter._change_open,
+    CHANGE_CLOSE: _InlineWriter._change_close,
 }
 """How each inline token is written; any other token's content is written as text."""

@@ -255,6 +255,43 @@ def paragraph_open(fmt: ParagraphFormat) -> str:
     return f"<w:p><w:pPr>{''.join(parts)}</w:pPr>" if parts else "<w:p>"
 
 
+def marked_paragraph_open(fmt: ParagraphFormat, mark: str) -> str:
+    """``paragraph_open`` whose paragraph mark carries ``mark`` (a tracked ``w:ins``/``w:del``)."""
+    opened = paragraph_open(fmt)
+    properties = f"<w:rPr>{mark}</w:rPr>"
+    if opened.endswith("</w:pPr>"):
+        return opened[: -len("</w:pPr>")] + properties + "</w:pPr>"
+    return f"<w:p><w:pPr>{properties}</w:pPr>"
+
+
+# -- tracked changes (ECMA-376 Part 1, 17.13.5) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who made the tracked changes of a document, and when (``w:date``, ISO 8601 UTC)."""
+
+    author: str
+    date: str
+
+
+def change_mark(kind: str, change_id: int, revision: Revision) -> str:
+    """An empty ``w:ins`` or ``w:del``: the mark of a paragraph or a table row."""
+    return (f'<w:{kind} w:id="{change_id}" w:author="{xml_text(revision.author)}" '
+            f'w:date="{revision.date}"/>')
+
+
+def change_open(kind: str, change_id: int, revision: Revision) -> str:
+    """The opening ``w:ins`` or ``w:del`` around inserted or deleted runs."""
+    return (f'<w:{kind} w:id="{change_id}" w:author="{xml_text(revision.author)}" '
+            f'w:date="{revision.date}">')
+
+
+def deleted(runs: str) -> str:
+    """Runs as deleted text: ``w:t`` becomes ``w:delText``."""
+    return runs.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+
+
 def field(instruction: str, placeholder: str, fmt: RunFormat = PLAIN) -> str:
     """A complex field: ``fldChar`` begin, ``instrText``, separate, a result, end."""
     props = run_properties(fmt)
@@ -627,9 +664,12 @@ def table_open(style_id: str, widths: Sequence[int], cell_margin: int | None = N
     )
 
 
-def row_open(header: bool = False) -> str:
-    """A ``w:tr``; a header row repeats at the top of every page (``w:tblHeader``)."""
-    return "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>"
+def row_open(header: bool = False, mark: str = "") -> str:
+    """A ``w:tr``; a header row repeats at the top of every page (``w:tblHeader``); ``mark``
+    is a tracked ``w:ins``/``w:del`` of the whole row."""
+    if header:
+        return f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/>{mark}</w:trPr>"
+    return f"<w:tr><w:trPr>{mark}</w:trPr>" if mark else "<w:tr>"
 
 
 def cell_open(width: int) -> str:

@@ -68,6 +68,14 @@ def resolve(root: Path, revision: str) -> str:
     return result.stdout.decode().strip()
 
 
+def is_revision(root: Path, name: str) -> bool:
+    """Whether git knows `name` as a commit (False outside a repository)."""
+    if name.startswith("-") or top_level(root) is None:
+        return False
+    result = _git(root, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}", check=False)
+    return result.returncode == 0
+
+
 def head(root: Path) -> str | None:
     """The commit checked out, or None outside a repository or before the first commit."""
     if top_level(root) is None:
