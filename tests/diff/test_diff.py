@@ -118,7 +118,7 @@ def change_ids_and_dates(path: Path) -> tuple[list[str], set[str]]:
 
 
 def test_the_redline_holds_exactly_the_changes_made(repo: Path) -> None:
-    out = hthc("diff", "HEAD~1", "HEAD", "-o", "redline.docx", cwd=repo)
+    out = hthc("diff", "HEAD~1", "HEAD", RESPONSE, "-o", "redline.docx", cwd=repo)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(f"wrote redline.docx: {RESPONSE} (da), ")
     doc = "word/document.xml"
@@ -148,7 +148,7 @@ def test_the_redline_holds_exactly_the_changes_made(repo: Path) -> None:
 
 def test_the_redline_is_valid_and_the_same_every_time(repo: Path) -> None:
     first = hthc("diff", "HEAD~1", "HEAD", RESPONSE, "-o", "one.docx", cwd=repo)
-    second = hthc("diff", "HEAD~1", "HEAD", "-o", "two.docx", "--lang", "da", cwd=repo)
+    second = hthc("diff", "HEAD~1", "HEAD", RESPONSE, "-o", "two.docx", "--lang", "da", cwd=repo)
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert (repo / "one.docx").read_bytes() == (repo / "two.docx").read_bytes()
     openxml_audit = pytest.importorskip("openxml_audit")
@@ -157,7 +157,7 @@ def test_the_redline_is_valid_and_the_same_every_time(repo: Path) -> None:
 
 
 def test_no_change_gives_the_render_itself(repo: Path) -> None:
-    assert hthc("diff", "HEAD", "HEAD", "-o", "same.docx", cwd=repo).returncode == 0
+    assert hthc("diff", "HEAD", "HEAD", RESPONSE, "-o", "same.docx", cwd=repo).returncode == 0
     assert hthc("render", RESPONSE, "--lang", "da", "-o", "render.docx", cwd=repo
                 ).returncode == 0
     assert (repo / "same.docx").read_bytes() == (repo / "render.docx").read_bytes()
@@ -166,7 +166,7 @@ def test_no_change_gives_the_render_itself(repo: Path) -> None:
 def test_the_working_tree_is_the_default_later_side(repo: Path) -> None:
     replace(repo / "positions" / "digitalisation.yaml", "Det er fornuftigt at behandle",
             "Det er klogt og fornuftigt at behandle")
-    out = hthc("diff", "-o", "wt.docx", cwd=repo)
+    out = hthc("diff", RESPONSE, "-o", "wt.docx", cwd=repo)
     assert out.returncode == 0, out.stderr
     assert out.stdout.endswith("→ working tree\n")
     assert [c.text for c in changes(repo / "wt.docx")] == [" klogt og"]
@@ -188,10 +188,10 @@ def lo_texts(mode: str, *files: Path) -> list[dict[str, object]]:
 def test_libreoffice_accept_all_gives_the_later_side_and_reject_all_the_earlier(
     repo: Path,
 ) -> None:
-    assert hthc("diff", "HEAD~1", "HEAD", "-o", "redline.docx", cwd=repo).returncode == 0
-    assert hthc("render", "--lang", "da", "-o", "after.docx", cwd=repo).returncode == 0
+    assert hthc("diff", "HEAD~1", "HEAD", RESPONSE, "-o", "redline.docx", cwd=repo).returncode == 0
+    assert hthc("render", RESPONSE, "--lang", "da", "-o", "after.docx", cwd=repo).returncode == 0
     git(repo, "checkout", "-q", "HEAD~1")
-    assert hthc("render", "--lang", "da", "-o", "before.docx", cwd=repo).returncode == 0
+    assert hthc("render", RESPONSE, "--lang", "da", "-o", "before.docx", cwd=repo).returncode == 0
     before, after = lo_texts("none", repo / "before.docx", repo / "after.docx")
     (accepted,) = lo_texts("accept", repo / "redline.docx")
     (rejected,) = lo_texts("reject", repo / "redline.docx")
@@ -222,7 +222,7 @@ Digital Sundhed* når til samme … k] [^k]: Analysen blev udgivet i {{+efterår
 
 
 def test_the_markdown_summary(repo: Path) -> None:
-    out = hthc("diff", "HEAD~1", "HEAD", "--format", "md", cwd=repo)
+    out = hthc("diff", "HEAD~1", "HEAD", RESPONSE, "--format", "md", cwd=repo)
     assert out.returncode == 0, out.stderr
     a, b = git(repo, "rev-parse", "HEAD~1")[:12], git(repo, "rev-parse", "HEAD")[:12]
     title = "Telemedicinske centre og forpligtende teknologipartnerskaber mellem kommuner"
@@ -259,7 +259,7 @@ def test_the_json_summary(repo: Path) -> None:
 def test_positions_removed_and_added(repo: Path) -> None:
     replace(repo / "responses" / "hoeringssvar-sundhedsstrukturkommissionen-2024.yaml",
             "general:", "specific:\n  - HTHC-DIGI-IN-STRUCTURE\ngeneral:")
-    out = hthc("diff", "--format", "json", cwd=repo)
+    out = hthc("diff", RESPONSE, "--format", "json", cwd=repo)
     assert out.returncode == 0, out.stderr
     positions = json.loads(out.stdout)["positions"]
     removed = [(p["id"], p["title"]) for p in positions["removed"]]
@@ -267,7 +267,7 @@ def test_positions_removed_and_added(repo: Path) -> None:
     assert positions["added"] == []
     assert [p["id"] for p in positions["changed"]] == []
     git(repo, "commit", "-qam", "fewer")
-    back = hthc("diff", "HEAD", "HEAD~1", "--format", "md", cwd=repo)
+    back = hthc("diff", "HEAD", "HEAD~1", RESPONSE, "--format", "md", cwd=repo)
     assert back.returncode == 0, back.stderr
     assert "**Positions added**\n\n" + "".join(
         f"- `{pid}` {title}\n" for pid, title in REMOVED) in back.stdout
@@ -306,14 +306,14 @@ def test_one_argument_that_is_neither(repo: Path) -> None:
     assert out.returncode == 2
     assert out.stderr == ("hthc: 'HTHC-HS-SSK-2042' is neither a revision git knows (a "
                           "commit, branch or tag, for example HEAD~1) nor a response of the "
-                          f"workspace (responses: {RESPONSE})\n")
+                          "workspace (responses: HTHC-HS-DSD-2025, HTHC-HS-SSK-2024)\n")
 
 
 def test_an_unknown_response(repo: Path) -> None:
     out = hthc("diff", "HEAD~1", "HEAD", "HTHC-HS-SSK-2042", cwd=repo)
     assert out.returncode == 2
     assert out.stderr.startswith("hthc: no response 'HTHC-HS-SSK-2042' at HEAD~1 (")
-    assert out.stderr.endswith(f"(responses: {RESPONSE})\n")
+    assert out.stderr.endswith("(responses: HTHC-HS-DSD-2025, HTHC-HS-SSK-2024)\n")
 
 
 def test_a_response_id_wins_over_a_branch_of_that_name(repo: Path) -> None:
@@ -321,7 +321,7 @@ def test_a_response_id_wins_over_a_branch_of_that_name(repo: Path) -> None:
     out = hthc("diff", RESPONSE, "--format", "md", cwd=repo)
     assert out.returncode == 0, out.stderr
     assert "No change to the response's positions or texts." in out.stdout
-    branch = hthc("diff", f"heads/{RESPONSE}", "--format", "md", cwd=repo)
+    branch = hthc("diff", f"heads/{RESPONSE}", RESPONSE, "--format", "md", cwd=repo)
     assert "**Positions changed**" in branch.stdout
 
 
