@@ -163,6 +163,20 @@ def test_no_change_gives_the_render_itself(repo: Path) -> None:
     assert (repo / "same.docx").read_bytes() == (repo / "render.docx").read_bytes()
 
 
+def revision_property(docx: Path) -> str | None:
+    with zipfile.ZipFile(docx) as package:
+        custom = package.read("docProps/custom.xml").decode("utf-8")
+    found = re.search(r'name="hthc-revision"><vt:lpwstr>([0-9a-f]+)<', custom)
+    return found.group(1) if found else None
+
+
+def test_the_redline_names_the_later_commit_as_its_revision(repo: Path) -> None:
+    assert hthc("diff", "HEAD~1", "HEAD", "-o", "redline.docx", cwd=repo).returncode == 0
+    assert revision_property(repo / "redline.docx") == git(repo, "rev-parse", "HEAD")
+    assert hthc("diff", "HEAD", "HEAD~1", "-o", "back.docx", cwd=repo).returncode == 0
+    assert revision_property(repo / "back.docx") == git(repo, "rev-parse", "HEAD~1")
+
+
 def test_the_working_tree_is_the_default_later_side(repo: Path) -> None:
     replace(repo / "positions" / "digitalisation.yaml", "Det er fornuftigt at behandle",
             "Det er klogt og fornuftigt at behandle")

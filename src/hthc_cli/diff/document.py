@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 AUTHOR = "hthc"
 
 
-def _side_tokens(side: Side, response_id: str, language: str) -> tuple[list[Token],
-                                                                        DocxOptions | None]:
+def _side_tokens(side: Side, response_id: str, language: str, commit: str | None
+                 ) -> tuple[list[Token], DocxOptions | None]:
     from hthc_cli.markup.analysis import citation_keys
     from hthc_cli.render.pipeline import document_options, reference_path, to_tokens
     from hthc_cli.render.reference_doc import reference_features
@@ -33,7 +33,7 @@ def _side_tokens(side: Side, response_id: str, language: str) -> tuple[list[Toke
     reference_doc = reference_path(ws, None)
     tokens = to_tokens(ws, response, language, reference_features(reference_doc))
     return tokens, document_options(ws, response, language, reference_doc,
-                                    citation_keys(tokens))
+                                    citation_keys(tokens), commit)
 
 
 def redline_docx(before: Side, after: Side, response_id: str, language: str) -> bytes:
@@ -44,8 +44,11 @@ def redline_docx(before: Side, after: Side, response_id: str, language: str) -> 
     from hthc_cli.render.docx_writer import tokens_to_docx
     from hthc_cli.render.ooxml import Revision
 
-    tokens_a, options_a = _side_tokens(before, response_id, language)
-    tokens_b, options_b = _side_tokens(after, response_id, language)
+    # The redline is the later side's document: it names that side's commit as the
+    # revision it was rendered from (a commit's workspace is a `git archive` copy, where
+    # git cannot be asked), as `hthc render` at that commit does.
+    tokens_a, options_a = _side_tokens(before, response_id, language, after.commit)
+    tokens_b, options_b = _side_tokens(after, response_id, language, after.commit)
     merged = redline(tokens_a, tokens_b)
     del tokens_a, tokens_b
     options = options_b or options_a

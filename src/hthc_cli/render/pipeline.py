@@ -301,8 +301,10 @@ def to_tokens(
 
 def document_options(
     ws: Workspace, response: Response, language: str, reference_doc: Path | None,
-    cited: Iterable[str] = (),
+    cited: Iterable[str] = (), commit: str | None = None,
 ) -> DocxOptions:
+    """How to write the response's .docx; `commit` is the revision the workspace was taken
+    from (`git archive`), else the checked-out one is asked of git at the workspace."""
     from hthc_cli.render.comments import open_comments
     from hthc_cli.render.context import format_references
     from hthc_cli.render.docx_writer import DocumentMeta, DocxOptions
@@ -328,20 +330,22 @@ def document_options(
         short_citations=short_citations,
         draft_mark=draft_label(ws, response, language),
         page_numbers=page_numbers(ws),
-        properties=identity_properties(ws, response, language),
+        properties=identity_properties(ws, response, language, commit),
         comments=open_comments(ws.reviews.get(response.id, ()), language),
     )
 
 
-def identity_properties(ws: Workspace, response: Response, language: str) -> list[tuple[str, str]]:
+def identity_properties(ws: Workspace, response: Response, language: str,
+                        commit: str | None = None) -> list[tuple[str, str]]:
     """What the document says of itself: the response, the language, the commit it was
-    rendered from (when the workspace is in git) and the hthc that rendered it."""
+    rendered from (`commit`, else the one checked out when the workspace is in git) and the
+    hthc that rendered it."""
     from hthc_cli import __version__
     from hthc_cli.render import marks
     from hthc_cli.workspace.git import head
 
     properties = [(marks.RESPONSE_PROPERTY, response.id), (marks.LANGUAGE_PROPERTY, language)]
-    revision = head(ws.root)
+    revision = commit or head(ws.root)
     if revision is not None:
         properties.append((marks.REVISION_PROPERTY, revision))
     properties.append((marks.VERSION_PROPERTY, __version__))
