@@ -171,9 +171,9 @@ def revision_property(docx: Path) -> str | None:
 
 
 def test_the_redline_names_the_later_commit_as_its_revision(repo: Path) -> None:
-    assert hthc("diff", "HEAD~1", "HEAD", "-o", "redline.docx", cwd=repo).returncode == 0
+    assert hthc("diff", "HEAD~1", "HEAD", RESPONSE, "-o", "redline.docx", cwd=repo).returncode == 0
     assert revision_property(repo / "redline.docx") == git(repo, "rev-parse", "HEAD")
-    assert hthc("diff", "HEAD", "HEAD~1", "-o", "back.docx", cwd=repo).returncode == 0
+    assert hthc("diff", "HEAD", "HEAD~1", RESPONSE, "-o", "back.docx", cwd=repo).returncode == 0
     assert revision_property(repo / "back.docx") == git(repo, "rev-parse", "HEAD~1")
 
 
