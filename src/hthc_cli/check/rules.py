@@ -274,6 +274,8 @@ def outcome_positions(ws: Workspace, options: CheckOptions) -> Iterator[Diagnost
 def review_comments(ws: Workspace, options: CheckOptions) -> Iterator[Diagnostic]:
     """Comments brought back from Word: each on a response and a text that exist, and none
     left open when a response is released."""
+    if not ws.reviews:
+        return
     from hthc_cli.workspace.places import text_places
 
     places = {(p.file, p.item, p.field) for p in text_places(ws)}
