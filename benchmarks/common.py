@@ -26,12 +26,15 @@ WORKSPACE_FOLDERS = ("recommendations", "positions", "responses")
 
 
 def child_env() -> dict[str, str]:
-    """The environment of every measured process: the repo's `src` importable, no colour."""
+    """The environment of every measured process: the repo's `src` importable, no colour,
+    bytecode cached."""
     env = dict(os.environ)
     src = str(ROOT / "src")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
     env["NO_COLOR"] = "1"
     env.pop("GITHUB_STEP_SUMMARY", None)
+    # As an installed hthc runs: with its compiled modules cached, not recompiled each start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
